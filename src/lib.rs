@@ -1,0 +1,18 @@
+//! traction-screen: screens physical-therapy encounters for traction (CPT 97012) billing
+//! errors.
+//!
+//! The pipeline, per message:
+//!
+//! ```text
+//! bytes ──decode──► Encounter ──screen──► Screening ──► Outcome ──encode──► bytes
+//!        codec                  rules (pure)                      codec
+//!   └── undecodable / invalid ──► Reject (dead letter, raw bytes kept)
+//! ```
+//!
+//! `domain`, `codec`, `rules` and `pipeline` are the pure core: synchronous, deterministic,
+//! free of Kafka and tokio. Everything with side effects lives in the subcommands.
+
+pub mod domain;
+pub mod rules;
+#[doc(hidden)]
+pub mod testing;

@@ -1,0 +1,111 @@
+//! Screening: the rule catalogue applied to one encounter. Pure and deterministic.
+//!
+//! A rule is one small file in `catalogue/` implementing [`Rule`]: it reads the encounter
+//! through a [`Context`] (the event plus the pack's code lists and thresholds, with the
+//! per-event facts several rules share computed once) and reports findings through an
+//! [`Emitter`]. Rules never decide their own severity or applicability: the [`Engine`]
+//! resolves those from the rule pack and the payer's profile before calling the rule.
+
+pub mod catalogue;
+mod context;
+mod engine;
+pub mod icd10;
+pub mod pack;
+
+pub use context::{Context, PointedDiagnosis};
+pub use engine::{Engine, Screening};
+pub use pack::{DiagnosisClass, PackError, RulePack};
+
+use std::borrow::Cow;
+
+use crate::domain::{Finding, Severity};
+
+/// What a rule says about itself; stamped on each of its findings.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable id, e.g. `TR-001` (part of the contract).
+    pub id: &'static str,
+    /// A short name for tables and docs.
+    pub title: &'static str,
+    /// What the biller should do about a finding (the default remediation).
+    pub remediation: &'static str,
+    /// The policy the rule rests on.
+    pub reference: &'static str,
+}
+
+/// One rule of the catalogue.
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Reports every finding of this rule for the event in `ctx`. Called only for
+    /// in-scope events whose plan type the rule applies to.
+    fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>);
+}
+
+/// Collects one rule's findings with the severity the engine resolved for this event.
+pub struct Emitter<'a> {
+    meta: &'static RuleMeta,
+    severity: Severity,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl<'a> Emitter<'a> {
+    pub(crate) fn new(
+        meta: &'static RuleMeta,
+        severity: Severity,
+        findings: &'a mut Vec<Finding>,
+    ) -> Self {
+        Self {
+            meta,
+            severity,
+            findings,
+        }
+    }
+
+    /// The severity this rule has for this event (pack default, plan type, payer profile).
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// Reports a finding on one service line. The returned finding may be adjusted (e.g. a
+    /// more specific remediation, or TR-020's fixed INFO case).
+    pub fn line(&mut self, line_number: i32, message: impl Into<String>) -> &mut Finding {
+        self.push(Some(line_number), message.into())
+    }
+
+    /// Reports a finding on the event as a whole (`line_number` null).
+    pub fn event(&mut self, message: impl Into<String>) -> &mut Finding {
+        self.push(None, message.into())
+    }
+
+    fn push(&mut self, line_number: Option<i32>, message: String) -> &mut Finding {
+        self.findings.push(Finding {
+            rule_id: Cow::Borrowed(self.meta.id),
+            severity: self.severity,
+            line_number,
+            message,
+            remediation: Some(Cow::Borrowed(self.meta.remediation)),
+            reference: Some(Cow::Borrowed(self.meta.reference)),
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+}
+
+/// The traction CPT code: mechanical traction, one unit per date of service.
+pub const TRACTION_CODE: &str = "97012";
+/// The HCPCS S-code some payers use for decompression; never a Medicare code.
+pub const DECOMPRESSION_S_CODE: &str = "S9090";
+/// Manual therapy (timed), which includes manual traction.
+pub const MANUAL_THERAPY_CODE: &str = "97140";
+
+/// Everything a rule file needs, in one import.
+pub mod prelude {
+    pub use super::{
+        Context, DiagnosisClass, Emitter, MANUAL_THERAPY_CODE, PointedDiagnosis, Rule, RuleMeta,
+        TRACTION_CODE,
+    };
+    pub use crate::domain::{
+        BodyRegion, Date, Diagnosis, Discipline, Encounter, PerformedBy, PlanType, ServiceLine,
+        Severity, TractionMethod,
+    };
+}

@@ -1,0 +1,166 @@
+//! Test support shared by unit tests, integration tests and benchmarks: a clean encounter
+//! that no rule fires on, whatever the plan type, and short ways to screen it.
+//!
+//! Rule tests start from [`clean_encounter`], change the one thing the rule is about, and
+//! assert the exact findings of that rule with [`findings_of`].
+
+use std::sync::OnceLock;
+
+use crate::domain::{
+    BodyRegion, ClaimFrequency, Date, Diagnosis, Discipline, Encounter, Episode, Payer,
+    PerformedBy, PlanOfCare, PlanType, RenderingProvider, ServiceLine, Severity, Timestamp,
+    Traction, TractionMethod, TractionMode,
+};
+use crate::rules::{Engine, Screening};
+
+/// Valid NPIs (10 digits, Luhn check digit over `80840` + the first nine).
+pub const RENDERING_NPI: &str = "1234567893";
+pub const REFERRING_NPI: &str = "9876543213";
+pub const CERTIFYING_NPI: &str = "1112223338";
+
+/// The date of service of the clean encounter: 2026-03-02.
+pub fn dos() -> Date {
+    date(2026, 3, 2)
+}
+
+pub fn date(year: i32, month: u32, day: u32) -> Date {
+    Date::from_ymd(year, month, day).expect("a valid test date")
+}
+
+/// A Medicare Part B lumbar traction visit that every rule passes: 97012 (1 unit, GP)
+/// plus 97110 (2 units, 30 minutes), a supporting lumbar diagnosis, a certified plan of
+/// care, complete traction documentation.
+pub fn clean_encounter() -> Encounter {
+    Encounter {
+        event_id: "evt-0001".into(),
+        event_time: Timestamp::parse_rfc3339("2026-03-02T17:00:00Z").expect("valid"),
+        claim_id: "CLM-0001".into(),
+        claim_frequency: ClaimFrequency::Original,
+        patient_id: "pt-0001".into(),
+        payer: Payer {
+            payer_id: "00882".into(),
+            plan_type: PlanType::MedicarePartB,
+        },
+        rendering_provider: RenderingProvider {
+            npi: RENDERING_NPI.into(),
+            discipline: Discipline::PhysicalTherapist,
+        },
+        referring_provider_npi: Some(REFERRING_NPI.into()),
+        place_of_service: "11".into(),
+        plan_of_care: Some(PlanOfCare {
+            certified: true,
+            start_date: date(2026, 2, 16),
+            certified_through: Some(date(2026, 5, 15)),
+            certifying_npi: Some(CERTIFYING_NPI.into()),
+        }),
+        diagnoses: vec![diagnosis(1, "M5416")],
+        service_lines: vec![
+            line(1, "97012"),
+            ServiceLine {
+                units: 2,
+                minutes: Some(30),
+                ..line(2, "97110")
+            },
+        ],
+        traction: Some(Traction {
+            method: TractionMethod::Mechanical,
+            device_name: Some("Saunders 3D ActiveTrac".into()),
+            mode: Some(TractionMode::Intermittent),
+            region: Some(BodyRegion::Lumbar),
+            force_lbs: Some(60.0),
+            duration_minutes: Some(15),
+            patient_position: Some("prone".into()),
+            patient_response: Some("tolerated well".into()),
+            performed_by: Some(PerformedBy::Therapist),
+        }),
+        episode: Some(Episode {
+            start_date: date(2026, 2, 16),
+            visit_number: 4,
+            visits_since_progress_report: Some(3),
+            last_progress_report_date: None,
+        }),
+        therapy_spend_ytd_cents: Some(45_000),
+    }
+}
+
+/// A one-unit lumbar service line on [`dos`] with GP and pointer 1.
+pub fn line(line_number: i32, procedure_code: &str) -> ServiceLine {
+    ServiceLine {
+        line_number,
+        procedure_code: procedure_code.into(),
+        modifiers: vec!["GP".into()],
+        units: 1,
+        minutes: None,
+        date_of_service: dos(),
+        diagnosis_pointers: vec![1],
+        charge_cents: 5_000,
+        body_region: Some(BodyRegion::Lumbar),
+    }
+}
+
+pub fn diagnosis(pointer: i32, code: &str) -> Diagnosis {
+    Diagnosis {
+        pointer,
+        code: code.into(),
+    }
+}
+
+/// The built-in engine, built once per test process.
+pub fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(Engine::built_in)
+}
+
+pub fn screen(event: &Encounter) -> Screening {
+    engine().screen(event)
+}
+
+/// The findings of one rule, as (severity, line number), in outcome order.
+pub fn findings_of(event: &Encounter, rule_id: &str) -> Vec<(Severity, Option<i32>)> {
+    screen(event)
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == rule_id)
+        .map(|f| (f.severity, f.line_number))
+        .collect()
+}
+
+/// The messages of one rule's findings, in outcome order.
+pub fn messages_of(event: &Encounter, rule_id: &str) -> Vec<String> {
+    screen(event)
+        .findings
+        .into_iter()
+        .filter(|f| f.rule_id == rule_id)
+        .map(|f| f.message)
+        .collect()
+}
+
+/// Every finding's rule id, in outcome order.
+pub fn rule_ids_fired(event: &Encounter) -> Vec<String> {
+    screen(event)
+        .findings
+        .iter()
+        .map(|f| f.rule_id.to_string())
+        .collect()
+}
+
+pub fn with_plan(mut event: Encounter, plan: PlanType) -> Encounter {
+    event.payer.plan_type = plan;
+    event
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Verdict;
+
+    #[test]
+    fn clean_encounter_passes_for_every_plan_type() {
+        for plan in PlanType::ALL {
+            let screening = screen(&with_plan(clean_encounter(), plan));
+            assert_eq!(screening.findings, vec![], "{plan:?}");
+            assert_eq!(screening.verdict, Verdict::Pass);
+            assert_eq!(screening.traction_lines, 1);
+        }
+    }
+}
