@@ -39,7 +39,7 @@ impl NpiProblem {
 const PREFIX_80840_SUM: u32 = 24;
 
 fn check(npi: &str) -> Result<(), NpiProblem> {
-    if npi.is_empty() {
+    if npi.trim().is_empty() {
         return Err(NpiProblem::Empty);
     }
     let bytes = npi.as_bytes();
@@ -176,6 +176,7 @@ mod tests {
             assert_eq!(check(npi), Err(NpiProblem::NotTenDigits), "{npi}");
         }
         assert_eq!(check(""), Err(NpiProblem::Empty));
+        assert_eq!(check("   "), Err(NpiProblem::Empty));
     }
 
     #[test]
