@@ -1,5 +1,10 @@
-//! TR-027: Traction contraindication. (Not implemented yet.)
+//! TR-027: a diagnosis of the event is a contraindication to traction (list C): an acute
+//! vertebral fracture, spinal malignancy or infection, cord compression, instability; an
+//! aortic aneurysm unless the traction is cervical; inflammatory spine disease when it is.
+//! One finding per event listing each code once with the reason. Checks every in-scope
+//! event, with or without a traction line; TR-028 shares the helpers below for list P.
 
+use super::tr023_billable_diagnosis::code_for_message;
 use crate::rules::prelude::*;
 
 pub struct Contraindication;
@@ -7,14 +12,260 @@ pub struct Contraindication;
 static META: RuleMeta = RuleMeta {
     id: "TR-027",
     title: "Traction contraindication",
-    remediation: "",
-    reference: "",
+    remediation: "Have the clinician confirm the listed diagnoses: if the condition is current, \
+                  traction is contraindicated and 97012 should not be billed; if a code is \
+                  historical or wrong, correct the diagnosis list.",
+    reference: "Contraindications to spinal traction (payer traction policies; PT clinical \
+                references)",
 };
+
+/// The 7th character of a canonical ICD-10-CM code (the encounter type of a fracture).
+pub(super) fn seventh_character(code: &str) -> Option<u8> {
+    code.as_bytes().get(6).copied()
+}
+
+/// Whether the traction region of lists C and P is CERVICAL (unknown counts as not).
+pub(super) fn cervical_traction(ctx: &Context<'_>) -> bool {
+    ctx.contraindication_region() == Some(BodyRegion::Cervical)
+}
+
+/// Why a diagnosis is a contraindication, or `None` when it is not one.
+fn contraindication(
+    ctx: &Context<'_>,
+    cervical: bool,
+    diagnosis: &PointedDiagnosis<'_>,
+) -> Option<&'static str> {
+    let class = diagnosis.class;
+    let acute_fracture = class.has(DiagnosisClass::VERTEBRAL_FRACTURE)
+        && seventh_character(&diagnosis.diagnosis.code)
+            .is_some_and(|c| ctx.pack.diagnoses.fracture_acute.contains(&c));
+    if acute_fracture {
+        Some("acute vertebral fracture")
+    } else if class.has(DiagnosisClass::MALIGNANCY) {
+        Some("malignancy involving the spine")
+    } else if class.has(DiagnosisClass::SPINAL_INFECTION) {
+        Some("spinal infection")
+    } else if class.has(DiagnosisClass::CORD_COMPRESSION) {
+        Some("cord compression, cauda equina or myelopathy")
+    } else if class.has(DiagnosisClass::INSTABILITY) {
+        Some("spinal instability")
+    } else if class.has(DiagnosisClass::AORTIC_ANEURYSM) && !cervical {
+        Some("aortic aneurysm, traction not cervical")
+    } else if class.has(DiagnosisClass::INFLAMMATORY_SPINE) && cervical {
+        Some("inflammatory spine disease, cervical traction")
+    } else {
+        None
+    }
+}
 
 impl Rule for Contraindication {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn evaluate(&self, _ctx: &Context<'_>, _out: &mut Emitter<'_>) {}
+    fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>) {
+        let cervical = cervical_traction(ctx);
+        if !ctx
+            .diagnoses()
+            .any(|d| contraindication(ctx, cervical, &d).is_some())
+        {
+            return;
+        }
+        out.event(format!(
+            "Contraindications to traction: {}",
+            list_with_reasons(ctx, |d| contraindication(ctx, cervical, d))
+        ));
+    }
+}
+
+/// `CODE (reason), …` for every diagnosis `reason` accepts, each code once, in diagnosis
+/// order.
+pub(super) fn list_with_reasons(
+    ctx: &Context<'_>,
+    reason: impl Fn(&PointedDiagnosis<'_>) -> Option<&'static str>,
+) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut listed: Vec<String> = Vec::new();
+    for diagnosis in ctx.diagnoses() {
+        let Some(why) = reason(&diagnosis) else {
+            continue;
+        };
+        let code = code_for_message(&diagnosis.diagnosis.code);
+        if !seen.contains(&code) {
+            seen.push(code);
+            listed.push(format!("{code} ({why})"));
+        }
+    }
+    listed.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::Severity::Error;
+    use crate::domain::{BodyRegion, Encounter, PlanType};
+    use crate::testing::*;
+
+    fn with_diagnosis(code: &str) -> Encounter {
+        let mut event = clean_encounter();
+        event.diagnoses.push(diagnosis(2, code));
+        event
+    }
+
+    fn cervical(mut event: Encounter) -> Encounter {
+        event.diagnoses[0].code = "M50121".into();
+        if let Some(traction) = event.traction.as_mut() {
+            traction.region = Some(BodyRegion::Cervical);
+        }
+        event.service_lines[0].body_region = Some(BodyRegion::Cervical);
+        event
+    }
+
+    #[test]
+    fn fires_once_on_an_acute_vertebral_fracture() {
+        let event = with_diagnosis("S32010A");
+        assert_eq!(findings_of(&event, "TR-027"), vec![(Error, None)]);
+        assert_eq!(
+            messages_of(&event, "TR-027"),
+            vec!["Contraindications to traction: S32010A (acute vertebral fracture)"]
+        );
+    }
+
+    #[test]
+    fn a_fracture_is_acute_only_with_7th_character_a_or_b() {
+        for (code, fires) in [
+            ("S32010A", true),
+            ("S12000B", true),
+            ("M4850XA", true),
+            ("S32010D", false),
+            ("S32010G", false),
+            ("S32010S", false),
+            ("S32010", false),
+        ] {
+            let expected = if fires { vec![(Error, None)] } else { vec![] };
+            assert_eq!(
+                findings_of(&with_diagnosis(code), "TR-027"),
+                expected,
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_the_reason_group_of_each_code() {
+        let mut event = clean_encounter();
+        event.diagnoses.extend([
+            diagnosis(2, "C7951"),
+            diagnosis(3, "M4626"),
+            diagnosis(4, "G834"),
+            diagnosis(5, "M433"),
+            diagnosis(6, "I7100"),
+        ]);
+        assert_eq!(
+            messages_of(&event, "TR-027"),
+            vec![
+                "Contraindications to traction: C7951 (malignancy involving the spine), \
+                 M4626 (spinal infection), G834 (cord compression, cauda equina or myelopathy), \
+                 M433 (spinal instability), I7100 (aortic aneurysm, traction not cervical)"
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_each_code_once_in_diagnosis_order() {
+        let mut event = clean_encounter();
+        event.diagnoses.extend([
+            diagnosis(2, "M5106"),
+            diagnosis(3, "S32010A"),
+            diagnosis(4, "M5106"),
+        ]);
+        assert_eq!(
+            messages_of(&event, "TR-027"),
+            vec![
+                "Contraindications to traction: M5106 (cord compression, cauda equina or myelopathy), \
+                 S32010A (acute vertebral fracture)"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_aortic_aneurysm_is_a_contraindication_unless_traction_is_cervical() {
+        assert_eq!(
+            findings_of(&with_diagnosis("I7100"), "TR-027"),
+            vec![(Error, None)]
+        );
+        assert_eq!(
+            findings_of(&cervical(with_diagnosis("I7100")), "TR-027"),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn inflammatory_spine_disease_is_a_contraindication_only_with_cervical_traction() {
+        let event = cervical(with_diagnosis("M459"));
+        assert_eq!(findings_of(&event, "TR-027"), vec![(Error, None)]);
+        assert_eq!(
+            messages_of(&event, "TR-027"),
+            vec![
+                "Contraindications to traction: M459 (inflammatory spine disease, cervical traction)"
+            ]
+        );
+        assert_eq!(findings_of(&with_diagnosis("M459"), "TR-027"), vec![]);
+        assert_eq!(findings_of(&with_diagnosis("M0500"), "TR-027"), vec![]);
+    }
+
+    #[test]
+    fn takes_the_region_from_the_first_traction_line_without_a_traction_region() {
+        let mut event = cervical(with_diagnosis("I7100"));
+        if let Some(traction) = event.traction.as_mut() {
+            traction.region = None;
+        }
+        assert_eq!(findings_of(&event, "TR-027"), vec![]);
+        event.service_lines[0].body_region = Some(BodyRegion::Lumbar);
+        assert_eq!(findings_of(&event, "TR-027"), vec![(Error, None)]);
+    }
+
+    #[test]
+    fn an_unknown_region_counts_as_not_cervical() {
+        let mut event = clean_encounter();
+        event
+            .diagnoses
+            .extend([diagnosis(2, "I7100"), diagnosis(3, "M0600")]);
+        if let Some(traction) = event.traction.as_mut() {
+            traction.region = None;
+        }
+        event.service_lines[0].body_region = None;
+        assert_eq!(
+            messages_of(&event, "TR-027"),
+            vec!["Contraindications to traction: I7100 (aortic aneurysm, traction not cervical)"]
+        );
+    }
+
+    #[test]
+    fn checks_an_event_in_scope_only_through_its_traction_record() {
+        let mut event = with_diagnosis("C412");
+        event.service_lines.remove(0);
+        assert_eq!(findings_of(&event, "TR-027"), vec![(Error, None)]);
+    }
+
+    #[test]
+    fn does_not_fire_without_a_contraindication() {
+        let mut event = clean_encounter();
+        event
+            .diagnoses
+            .extend([diagnosis(2, "M810"), diagnosis(3, "Z7901")]);
+        assert_eq!(findings_of(&event, "TR-027"), vec![]);
+    }
+
+    #[test]
+    fn fires_as_an_error_for_every_plan_type() {
+        let event = with_diagnosis("S32010A");
+        for plan in PlanType::ALL {
+            let event = with_plan(event.clone(), plan);
+            assert_eq!(
+                findings_of(&event, "TR-027"),
+                vec![(Error, None)],
+                "{plan:?}"
+            );
+        }
+    }
 }
