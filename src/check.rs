@@ -1,0 +1,346 @@
+//! `traction-screen check`: screen encounter files offline, without Kafka (CONTRACT.md §5).
+//!
+//! Inputs are JSON Lines, a JSON array, or Avro object container files (told apart by
+//! their first bytes); `-` or no file reads standard input. Every encounter goes through
+//! the same [`Pipeline`] as the service. A record that cannot be decoded is reported on
+//! standard error with its file and line (or element/record number), and checking goes on.
+//!
+//! Exit status: 0 when every encounter was screened and none FAILed, 1 when at least one
+//! FAILed (and all input was readable), 2 on a usage error, an unreadable file, or any
+//! record that could not be decoded.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+
+use serde_json::value::RawValue;
+
+use crate::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
+use crate::domain::{Outcome, Severity, Timestamp, Verdict};
+use crate::pipeline::Pipeline;
+use crate::rules::Engine;
+
+/// How outcomes are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// One ScreeningOutcome per line (JSON Lines).
+    Jsonl,
+    /// A table for humans, with a summary.
+    Table,
+}
+
+pub struct CheckOptions {
+    pub format: CheckFormat,
+    pub rule_pack: Option<PathBuf>,
+    pub files: Vec<PathBuf>,
+}
+
+/// Exit statuses of `check`.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FAILED: u8 = 1;
+    pub const BAD_INPUT: u8 = 2;
+}
+
+/// Runs `check`; returns the process exit status.
+pub fn run(
+    options: &CheckOptions,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let engine = match load_engine(options) {
+        Ok(engine) => engine,
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let encoder = Encoder::new(OutputFormat::Json, None).expect("JSON output needs no schema id");
+    let pipeline = Pipeline::new(Decoder::new(InputFormat::Json), engine, encoder);
+    let mut report = Report::new(options.format, out);
+    let mut unreadable = false;
+    let stdin_name = [PathBuf::from("-")];
+    let files = if options.files.is_empty() {
+        &stdin_name[..]
+    } else {
+        &options.files[..]
+    };
+    for path in files {
+        let name = path.display().to_string();
+        let result = if name == "-" {
+            check_input(
+                "<stdin>",
+                BufReader::new(&mut *stdin),
+                &pipeline,
+                &mut report,
+                err,
+            )
+        } else {
+            File::open(path)
+                .map_err(|e| format!("{name}: cannot read: {e}"))
+                .and_then(|file| {
+                    check_input(&name, BufReader::new(file), &pipeline, &mut report, err)
+                })
+        };
+        match result {
+            Ok(clean) => unreadable |= !clean,
+            Err(message) => {
+                let _ = writeln!(err, "error: {message}");
+                unreadable = true;
+            }
+        }
+    }
+    if let Err(e) = report.finish() {
+        let _ = writeln!(err, "error: cannot write output: {e}");
+        return exit::BAD_INPUT;
+    }
+    if unreadable {
+        exit::BAD_INPUT
+    } else if report.verdicts.get(&Verdict::Fail).copied().unwrap_or(0) > 0 {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}
+
+fn load_engine(options: &CheckOptions) -> Result<Engine, String> {
+    match &options.rule_pack {
+        None => Ok(Engine::built_in()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("--rule-pack {}: cannot read: {e}", path.display()))?;
+            Engine::from_pack_text(&text)
+                .map_err(|e| format!("--rule-pack {}: {e}", path.display()))
+        }
+    }
+}
+
+/// Screens one input; `Ok(false)` when some record could not be decoded (already reported).
+fn check_input(
+    name: &str,
+    mut reader: impl BufRead,
+    pipeline: &Pipeline,
+    report: &mut Report<'_>,
+    err: &mut dyn Write,
+) -> Result<bool, String> {
+    let io_error = |e: io::Error| format!("{name}: cannot read: {e}");
+    let head = reader.fill_buf().map_err(io_error)?;
+    if head.starts_with(codec::container::MAGIC) {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).map_err(io_error)?;
+        return check_container(name, &bytes, pipeline, report, err);
+    }
+    if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        let mut text = String::new();
+        reader.read_to_string(&mut text).map_err(io_error)?;
+        return check_array(name, &text, pipeline, report, err);
+    }
+    check_lines(name, reader, pipeline, report, err)
+}
+
+fn check_lines(
+    name: &str,
+    reader: impl BufRead,
+    pipeline: &Pipeline,
+    report: &mut Report<'_>,
+    err: &mut dyn Write,
+) -> Result<bool, String> {
+    let mut clean = true;
+    for (index, line) in reader.split(b'\n').enumerate() {
+        let line = line.map_err(|e| format!("{name}: cannot read: {e}"))?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let place = format!("{name}:{}", index + 1);
+        clean &= screen_one(&place, &line, pipeline, report, err)?;
+    }
+    Ok(clean)
+}
+
+fn check_array(
+    name: &str,
+    text: &str,
+    pipeline: &Pipeline,
+    report: &mut Report<'_>,
+    err: &mut dyn Write,
+) -> Result<bool, String> {
+    let elements: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "{name}: not a JSON array of encounters (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let mut clean = true;
+    for (index, element) in elements.iter().enumerate() {
+        let place = format!("{name}: element {}", index + 1);
+        clean &= screen_one(&place, element.get().as_bytes(), pipeline, report, err)?;
+    }
+    Ok(clean)
+}
+
+fn check_container(
+    name: &str,
+    bytes: &[u8],
+    pipeline: &Pipeline,
+    report: &mut Report<'_>,
+    err: &mut dyn Write,
+) -> Result<bool, String> {
+    let records = codec::container::read_encounters(bytes)
+        .map_err(|e| format!("{name}: not a readable Avro container file: {e}"))?;
+    let mut clean = true;
+    for (index, record) in records.enumerate() {
+        match record {
+            Ok(event) => {
+                let outcome = pipeline.screen(event, Timestamp::now(), None);
+                report
+                    .add(&outcome)
+                    .map_err(|e| format!("cannot write output: {e}"))?;
+            }
+            Err(error) => {
+                clean = false;
+                report_reject(&format!("{name}: record {}", index + 1), &error, err);
+            }
+        }
+    }
+    Ok(clean)
+}
+
+/// Screens one JSON record; `Ok(false)` when it could not be decoded.
+fn screen_one(
+    place: &str,
+    bytes: &[u8],
+    pipeline: &Pipeline,
+    report: &mut Report<'_>,
+    err: &mut dyn Write,
+) -> Result<bool, String> {
+    match pipeline.process(bytes, Timestamp::now(), None) {
+        Ok(outcome) => {
+            report
+                .add(&outcome)
+                .map_err(|e| format!("cannot write output: {e}"))?;
+            Ok(true)
+        }
+        Err(error) => {
+            report_reject(place, &error, err);
+            Ok(false)
+        }
+    }
+}
+
+fn report_reject(place: &str, error: &DecodeError, err: &mut dyn Write) {
+    let _ = writeln!(err, "error: {place}: {} ({})", error, error.code());
+}
+
+/// Prints outcomes as they come and keeps the counts for the summary.
+struct Report<'w> {
+    format: CheckFormat,
+    out: &'w mut dyn Write,
+    verdicts: BTreeMap<Verdict, usize>,
+    rules: BTreeMap<(String, Severity), usize>,
+    titles: BTreeMap<&'static str, &'static str>,
+}
+
+impl<'w> Report<'w> {
+    fn new(format: CheckFormat, out: &'w mut dyn Write) -> Self {
+        let titles = crate::rules::catalogue::CATALOGUE
+            .iter()
+            .map(|rule| (rule.meta().id, rule.meta().title))
+            .collect();
+        Self {
+            format,
+            out,
+            verdicts: BTreeMap::new(),
+            rules: BTreeMap::new(),
+            titles,
+        }
+    }
+
+    fn add(&mut self, outcome: &Outcome) -> io::Result<()> {
+        *self.verdicts.entry(outcome.verdict).or_default() += 1;
+        for finding in &outcome.findings {
+            *self
+                .rules
+                .entry((finding.rule_id.to_string(), finding.severity))
+                .or_default() += 1;
+        }
+        match self.format {
+            CheckFormat::Jsonl => writeln!(self.out, "{}", codec::json::outcome_to_json(outcome)),
+            CheckFormat::Table => self.table_row(outcome),
+        }
+    }
+
+    fn table_row(&mut self, outcome: &Outcome) -> io::Result<()> {
+        if self.verdicts.values().sum::<usize>() == 1 {
+            writeln!(
+                self.out,
+                "{:<38} {:<20} {:<7} {:>4}  FINDINGS",
+                "EVENT", "CLAIM", "VERDICT", "RISK"
+            )?;
+        }
+        writeln!(
+            self.out,
+            "{:<38} {:<20} {:<7} {:>4}  {}",
+            outcome.event_id,
+            outcome.claim_id,
+            outcome.verdict.as_str(),
+            outcome.risk_score,
+            outcome.findings.len()
+        )?;
+        for finding in &outcome.findings {
+            let line = finding
+                .line_number
+                .map_or_else(|| "event".to_owned(), |n| format!("line {n}"));
+            writeln!(
+                self.out,
+                "    {} {:<7} {:<8} {}",
+                finding.rule_id,
+                finding.severity.as_str(),
+                line,
+                finding.message
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if self.format == CheckFormat::Table {
+            self.summary()?;
+        }
+        self.out.flush()
+    }
+
+    fn summary(&mut self) -> io::Result<()> {
+        let total: usize = self.verdicts.values().sum();
+        let counts: Vec<String> = Verdict::ALL
+            .iter()
+            .map(|v| {
+                format!(
+                    "{} {}",
+                    v.as_str(),
+                    self.verdicts.get(v).copied().unwrap_or(0)
+                )
+            })
+            .collect();
+        writeln!(
+            self.out,
+            "\n{total} encounters screened: {}",
+            counts.join(", ")
+        )?;
+        if self.rules.is_empty() {
+            return writeln!(self.out, "No rule fired.");
+        }
+        writeln!(self.out, "Findings by rule:")?;
+        for ((rule_id, severity), count) in &self.rules {
+            let title = self.titles.get(rule_id.as_str()).copied().unwrap_or("");
+            writeln!(
+                self.out,
+                "  {rule_id} {:<7} {count:>6}  {title}",
+                severity.as_str()
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,348 @@
+//! The service's Prometheus metrics (CONTRACT.md §6): one method per event.
+//!
+//! Labels come from bounded sets only — verdicts, rule ids of the catalogue, severities,
+//! dead-letter reason codes, topic names and partition numbers — never a patient, claim or
+//! provider identifier. Hot-path counters are resolved once at start-up, so recording a
+//! screened event does no label lookup.
+
+use std::time::Duration;
+
+use prometheus::{
+    Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
+};
+use rustc_hash::FxHashMap;
+
+use crate::domain::{Finding, Severity, Verdict};
+use crate::rules::catalogue::CATALOGUE;
+
+/// The dead-letter reason codes, so every series exists (at 0) from the start.
+pub const DEAD_LETTER_REASONS: [&str; 6] = [
+    "bad_magic_byte",
+    "unknown_schema_id",
+    "avro_decode",
+    "invalid_json",
+    "invalid_field",
+    "too_large",
+];
+
+pub struct Metrics {
+    registry: Registry,
+    events_consumed: IntCounter,
+    outcomes: [IntCounter; 3],
+    findings: FxHashMap<&'static str, [IntCounter; 3]>,
+    findings_vec: IntCounterVec,
+    dead_letters: IntCounterVec,
+    processing_seconds: Histogram,
+    screen_seconds: Histogram,
+    consumer_lag: IntGaugeVec,
+    in_flight: IntGauge,
+}
+
+impl Metrics {
+    pub fn new(rule_pack_version: &str) -> Self {
+        let registry = Registry::new();
+        let events_consumed = IntCounter::new(
+            "traction_screen_events_consumed_total",
+            "Encounter events read from the input topic.",
+        )
+        .expect("valid metric");
+        let outcomes_vec = IntCounterVec::new(
+            Opts::new(
+                "traction_screen_outcomes_total",
+                "Screening outcomes acknowledged by the broker, by verdict.",
+            ),
+            &["verdict"],
+        )
+        .expect("valid metric");
+        let findings_vec = IntCounterVec::new(
+            Opts::new(
+                "traction_screen_findings_total",
+                "Findings produced by screening, by rule and severity.",
+            ),
+            &["rule_id", "severity"],
+        )
+        .expect("valid metric");
+        let dead_letters = IntCounterVec::new(
+            Opts::new(
+                "traction_screen_dead_letters_total",
+                "Messages written to the dead-letter topic and acknowledged, by reason.",
+            ),
+            &["reason"],
+        )
+        .expect("valid metric");
+        let processing_seconds = Histogram::with_opts(
+            HistogramOpts::new(
+                "traction_screen_processing_seconds",
+                "Time from consuming an event to its outcome (or dead letter) being acknowledged.",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]),
+        )
+        .expect("valid metric");
+        let screen_seconds = Histogram::with_opts(
+            HistogramOpts::new(
+                "traction_screen_screen_seconds",
+                "Time spent evaluating the rules for one event.",
+            )
+            .buckets(vec![
+                0.000_000_5,
+                0.000_001,
+                0.000_002_5,
+                0.000_005,
+                0.000_01,
+                0.000_025,
+                0.000_05,
+                0.000_1,
+                0.001,
+            ]),
+        )
+        .expect("valid metric");
+        let consumer_lag = IntGaugeVec::new(
+            Opts::new(
+                "traction_screen_consumer_lag",
+                "Messages between the committed offset and the high watermark, per input partition.",
+            ),
+            &["topic", "partition"],
+        )
+        .expect("valid metric");
+        let in_flight = IntGauge::new(
+            "traction_screen_in_flight",
+            "Events consumed whose outcome is not yet acknowledged.",
+        )
+        .expect("valid metric");
+        let rule_pack_info = IntGaugeVec::new(
+            Opts::new(
+                "traction_screen_rule_pack_info",
+                "The rule pack in use (value 1), labelled with its version.",
+            ),
+            &["version"],
+        )
+        .expect("valid metric");
+        rule_pack_info
+            .with_label_values(&[rule_pack_version])
+            .set(1);
+
+        for collector in [
+            Box::new(events_consumed.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(outcomes_vec.clone()),
+            Box::new(findings_vec.clone()),
+            Box::new(dead_letters.clone()),
+            Box::new(processing_seconds.clone()),
+            Box::new(screen_seconds.clone()),
+            Box::new(consumer_lag.clone()),
+            Box::new(in_flight.clone()),
+            Box::new(rule_pack_info),
+        ] {
+            registry
+                .register(collector)
+                .expect("metric names are unique");
+        }
+        for reason in DEAD_LETTER_REASONS {
+            dead_letters.with_label_values(&[reason]);
+        }
+        let outcomes = Verdict::ALL.map(|v| outcomes_vec.with_label_values(&[v.as_str()]));
+        let findings = CATALOGUE
+            .iter()
+            .map(|rule| {
+                let id = rule.meta().id;
+                (
+                    id,
+                    Severity::ALL.map(|s| findings_vec.with_label_values(&[id, s.as_str()])),
+                )
+            })
+            .collect();
+        Self {
+            registry,
+            events_consumed,
+            outcomes,
+            findings,
+            findings_vec,
+            dead_letters,
+            processing_seconds,
+            screen_seconds,
+            consumer_lag,
+            in_flight,
+        }
+    }
+
+    pub fn event_consumed(&self) {
+        self.events_consumed.inc();
+    }
+
+    /// Rules were evaluated for one event.
+    pub fn screened(&self, findings: &[Finding], took: Duration) {
+        self.screen_seconds.observe(took.as_secs_f64());
+        for finding in findings {
+            let severity = finding.severity as usize;
+            match self.findings.get(finding.rule_id.as_ref()) {
+                Some(counters) => counters[severity].inc(),
+                // A rule id outside the catalogue cannot happen; count it rather than panic.
+                None => self
+                    .findings_vec
+                    .with_label_values(&[finding.rule_id.as_ref(), finding.severity.as_str()])
+                    .inc(),
+            }
+        }
+    }
+
+    /// The broker acknowledged an outcome.
+    pub fn outcome_delivered(&self, verdict: Verdict, since_consumed: Duration) {
+        self.outcomes[verdict as usize].inc();
+        self.processing_seconds
+            .observe(since_consumed.as_secs_f64());
+    }
+
+    /// The broker acknowledged a dead letter.
+    pub fn dead_letter_delivered(&self, reason: &'static str, since_consumed: Duration) {
+        self.dead_letters.with_label_values(&[reason]).inc();
+        self.processing_seconds
+            .observe(since_consumed.as_secs_f64());
+    }
+
+    pub fn consumer_lag(&self, topic: &str, partition: i32, lag: i64) {
+        self.consumer_lag
+            .with_label_values(&[topic, &partition.to_string()])
+            .set(lag);
+    }
+
+    /// Drops the lag series of a partition this instance no longer owns.
+    pub fn forget_partition(&self, topic: &str, partition: i32) {
+        let _ = self
+            .consumer_lag
+            .remove_label_values(&[topic, &partition.to_string()]);
+    }
+
+    pub fn set_in_flight(&self, count: usize) {
+        self.in_flight.set(count as i64);
+    }
+
+    /// Total of a counter family, for summaries (the demo) and tests.
+    pub fn events_consumed_total(&self) -> u64 {
+        self.events_consumed.get()
+    }
+
+    pub fn outcomes_total(&self, verdict: Verdict) -> u64 {
+        self.outcomes[verdict as usize].get()
+    }
+
+    pub fn dead_letters_total(&self) -> u64 {
+        DEAD_LETTER_REASONS
+            .iter()
+            .map(|reason| self.dead_letters.with_label_values(&[reason]).get())
+            .sum()
+    }
+
+    pub fn dead_letters_by_reason(&self) -> Vec<(&'static str, u64)> {
+        DEAD_LETTER_REASONS
+            .iter()
+            .map(|reason| {
+                (
+                    *reason,
+                    self.dead_letters.with_label_values(&[reason]).get(),
+                )
+            })
+            .filter(|(_, count)| *count > 0)
+            .collect()
+    }
+
+    /// (rule id, severity, count) of every finding series that is not zero, most first.
+    pub fn findings_by_rule(&self) -> Vec<(&'static str, Severity, u64)> {
+        let mut rows: Vec<_> = self
+            .findings
+            .iter()
+            .flat_map(|(id, counters)| {
+                Severity::ALL
+                    .iter()
+                    .zip(counters)
+                    .map(|(severity, counter)| (*id, *severity, counter.get()))
+            })
+            .filter(|(_, _, count)| *count > 0)
+            .collect();
+        rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+        rows
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        TextEncoder::new()
+            .encode_to_string(&self.registry.gather())
+            .unwrap_or_else(|e| format!("# metrics encoding failed: {e}\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::borrow::Cow;
+
+    fn finding(rule_id: &'static str, severity: Severity) -> Finding {
+        Finding {
+            rule_id: Cow::Borrowed(rule_id),
+            severity,
+            line_number: None,
+            message: String::new(),
+            remediation: None,
+            reference: None,
+        }
+    }
+
+    #[test]
+    fn every_contract_metric_is_exposed_from_the_start() {
+        let text = Metrics::new("2026.1").render();
+        for name in [
+            "traction_screen_events_consumed_total",
+            "traction_screen_outcomes_total{verdict=\"FAIL\"} 0",
+            "traction_screen_findings_total{rule_id=\"TR-001\",severity=\"ERROR\"} 0",
+            "traction_screen_dead_letters_total{reason=\"too_large\"} 0",
+            "traction_screen_processing_seconds_bucket",
+            "traction_screen_screen_seconds_bucket",
+            "traction_screen_in_flight 0",
+            "traction_screen_rule_pack_info{version=\"2026.1\"} 1",
+        ] {
+            assert!(text.contains(name), "missing {name} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn screened_events_count_findings_by_rule_and_severity() {
+        let metrics = Metrics::new("2026.1");
+        let findings = [
+            finding("TR-001", Severity::Error),
+            finding("TR-020", Severity::Info),
+        ];
+        metrics.screened(&findings, Duration::from_micros(1));
+        metrics.screened(&findings[..1], Duration::from_micros(1));
+        assert_eq!(
+            metrics.findings_by_rule(),
+            vec![
+                ("TR-001", Severity::Error, 2),
+                ("TR-020", Severity::Info, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn lag_is_labelled_by_topic_and_partition_and_can_be_forgotten() {
+        let metrics = Metrics::new("2026.1");
+        metrics.consumer_lag("encounters", 3, 42);
+        assert!(
+            metrics
+                .render()
+                .contains("traction_screen_consumer_lag{partition=\"3\",topic=\"encounters\"} 42")
+        );
+        metrics.forget_partition("encounters", 3);
+        assert!(!metrics.render().contains("traction_screen_consumer_lag{"));
+    }
+
+    #[test]
+    fn deliveries_count_verdicts_and_reasons() {
+        let metrics = Metrics::new("2026.1");
+        metrics.outcome_delivered(Verdict::Fail, Duration::from_millis(3));
+        metrics.dead_letter_delivered("invalid_json", Duration::from_millis(3));
+        assert_eq!(metrics.outcomes_total(Verdict::Fail), 1);
+        assert_eq!(metrics.outcomes_total(Verdict::Pass), 0);
+        assert_eq!(metrics.dead_letters_by_reason(), vec![("invalid_json", 1)]);
+    }
+}

@@ -1,0 +1,267 @@
+//! librdkafka clients: their configuration, and the callbacks librdkafka drives.
+//!
+//! - The consumer context turns statistics into the lag gauge and readiness, and runs the
+//!   revoke protocol: before partitions go, it waits (bounded) for their in-flight work to
+//!   be acknowledged and commits their offsets synchronously. It runs on the consumer's own
+//!   thread (never a tokio worker), so the blocking commit is safe there.
+//! - The producer context receives delivery reports: an acknowledged record completes its
+//!   input offset; a record that cannot be delivered stops the service (at-least-once: its
+//!   offset is never committed).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rdkafka::Message;
+use rdkafka::client::ClientContext;
+use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
+use rdkafka::producer::{DeliveryResult, ProducerContext};
+use rdkafka::statistics::Statistics;
+use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use tracing::{debug, error, info, warn};
+
+use super::offsets::Partition;
+use super::tracking::{Pending, Shared};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Role {
+    Consumer,
+    Producer,
+}
+
+/// A client configuration: our defaults for the role, then the user's properties.
+/// Properties prefixed `consumer.` or `producer.` apply to that client only.
+pub fn client_config(
+    brokers: &str,
+    properties: &BTreeMap<String, String>,
+    role: Role,
+) -> ClientConfig {
+    let mut config = ClientConfig::new();
+    config.set("bootstrap.servers", brokers);
+    match role {
+        Role::Consumer => {
+            config
+                .set("enable.auto.commit", "false")
+                .set("enable.auto.offset.store", "false")
+                .set("auto.offset.reset", "earliest")
+                .set("partition.assignment.strategy", "cooperative-sticky")
+                .set("enable.partition.eof", "false")
+                .set("statistics.interval.ms", "5000");
+        }
+        Role::Producer => {
+            // Idempotence keeps per-key order across retries; lz4 is cheap on small records.
+            config
+                .set("enable.idempotence", "true")
+                .set("linger.ms", "5")
+                .set("compression.type", "lz4");
+        }
+    }
+    for (key, value) in properties {
+        let key = match (role, key.split_once('.')) {
+            (Role::Consumer, Some(("consumer", rest)))
+            | (Role::Producer, Some(("producer", rest))) => rest,
+            (_, Some(("consumer" | "producer", _))) => continue,
+            _ => key.as_str(),
+        };
+        config.set(key, value);
+    }
+    config.set_log_level(RDKafkaLogLevel::Warning);
+    config
+}
+
+/// Shared by both contexts: librdkafka logs and errors go to `tracing` (they carry no
+/// payloads); errors that will not heal stop the service.
+fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
+    match error.rdkafka_error_code() {
+        Some(RDKafkaErrorCode::AllBrokersDown) => {
+            shared.health.set_broker_up(false);
+            warn!(%reason, "all brokers are down; retrying");
+        }
+        Some(
+            code @ (RDKafkaErrorCode::Authentication
+            | RDKafkaErrorCode::SaslAuthenticationFailed
+            | RDKafkaErrorCode::Fatal
+            | RDKafkaErrorCode::GroupAuthorizationFailed
+            | RDKafkaErrorCode::TopicAuthorizationFailed),
+        ) => shared.shutdown.fail(format!("Kafka: {code}: {reason}")),
+        _ => warn!(%error, %reason, "Kafka client error"),
+    }
+}
+
+fn client_log(level: RDKafkaLogLevel, facility: &str, message: &str) {
+    match level {
+        RDKafkaLogLevel::Emerg
+        | RDKafkaLogLevel::Alert
+        | RDKafkaLogLevel::Critical
+        | RDKafkaLogLevel::Error => {
+            error!(target: "librdkafka", %facility, "{message}")
+        }
+        RDKafkaLogLevel::Warning => warn!(target: "librdkafka", %facility, "{message}"),
+        RDKafkaLogLevel::Notice | RDKafkaLogLevel::Info => {
+            info!(target: "librdkafka", %facility, "{message}")
+        }
+        RDKafkaLogLevel::Debug => debug!(target: "librdkafka", %facility, "{message}"),
+    }
+}
+
+pub struct ConsumerCtx {
+    pub shared: Arc<Shared>,
+}
+
+impl ClientContext for ConsumerCtx {
+    fn log(&self, level: RDKafkaLogLevel, facility: &str, message: &str) {
+        client_log(level, facility, message);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        client_error(&self.shared, error, reason);
+    }
+
+    fn stats(&self, statistics: Statistics) {
+        let shared = &self.shared;
+        let up = statistics
+            .brokers
+            .values()
+            .any(|broker| broker.state == "UP");
+        shared.health.set_broker_up(up);
+        if let Some(topic) = statistics.topics.get(&shared.input_topic) {
+            let assigned = shared.tracker();
+            for (id, partition) in &topic.partitions {
+                let key = Partition::new(shared.input_topic.clone(), *id);
+                if *id >= 0 && partition.consumer_lag >= 0 && assigned.is_assigned(&key) {
+                    shared
+                        .metrics
+                        .consumer_lag(&shared.input_topic, *id, partition.consumer_lag);
+                }
+            }
+        }
+    }
+}
+
+impl ConsumerContext for ConsumerCtx {
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        if let Rebalance::Revoke(list) = rebalance {
+            self.revoke(consumer, list);
+        }
+    }
+
+    fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        match rebalance {
+            Rebalance::Assign(list) => {
+                let mut tracker = self.shared.tracker();
+                for element in list.elements() {
+                    tracker.assign(Partition::new(element.topic(), element.partition()));
+                }
+                self.shared
+                    .health
+                    .set_assigned_partitions(tracker.assigned());
+                info!(
+                    partitions = list.count(),
+                    assigned = tracker.assigned(),
+                    "partitions assigned"
+                );
+            }
+            Rebalance::Revoke(_) => {}
+            Rebalance::Error(error) => warn!(%error, "rebalance error"),
+        }
+    }
+
+    fn commit_callback(&self, result: KafkaResult<()>, _offsets: &TopicPartitionList) {
+        match result {
+            Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
+            Err(error) => warn!(%error, "offset commit failed; the next commit retries"),
+        }
+    }
+}
+
+impl ConsumerCtx {
+    /// Waits (bounded) for the revoked partitions' in-flight messages, commits their
+    /// positions, and forgets them.
+    fn revoke(&self, consumer: &BaseConsumer<Self>, list: &TopicPartitionList) {
+        let shared = &self.shared;
+        let partitions: Vec<Partition> = list
+            .elements()
+            .iter()
+            .map(|e| Partition::new(e.topic(), e.partition()))
+            .collect();
+        let deadline = Instant::now() + shared.drain_timeout;
+        loop {
+            let waiting = shared.tracker().in_flight(Some(&partitions));
+            if waiting == 0 {
+                break;
+            }
+            if Instant::now() >= deadline {
+                warn!(
+                    waiting,
+                    "revoke drain timed out; those messages will be screened again by the next owner"
+                );
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let mut commits = TopicPartitionList::new();
+        {
+            let mut tracker = shared.tracker();
+            for partition in &partitions {
+                if let Some(position) = tracker.revoke(partition).and_then(|o| o.position()) {
+                    let _ = commits.add_partition_offset(
+                        &partition.topic,
+                        partition.partition,
+                        Offset::Offset(position),
+                    );
+                }
+                shared
+                    .metrics
+                    .forget_partition(&partition.topic, partition.partition);
+            }
+            shared.health.set_assigned_partitions(tracker.assigned());
+        }
+        if consumer.assignment_lost() {
+            warn!("assignment lost: skipping the commit of revoked partitions");
+        } else {
+            commit_sync(consumer, &commits);
+        }
+        info!(partitions = partitions.len(), "partitions revoked");
+    }
+}
+
+/// Commits synchronously; only ever called on the consumer thread.
+pub fn commit_sync<C: ConsumerContext>(consumer: &BaseConsumer<C>, offsets: &TopicPartitionList) {
+    if offsets.count() == 0 {
+        return;
+    }
+    match consumer.commit(offsets, CommitMode::Sync) {
+        Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
+        Err(error) => warn!(%error, "synchronous offset commit failed"),
+    }
+}
+
+pub struct ProducerCtx {
+    pub shared: Arc<Shared>,
+}
+
+impl ClientContext for ProducerCtx {
+    fn log(&self, level: RDKafkaLogLevel, facility: &str, message: &str) {
+        client_log(level, facility, message);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        client_error(&self.shared, error, reason);
+    }
+}
+
+impl ProducerContext for ProducerCtx {
+    type DeliveryOpaque = Arc<Pending>;
+
+    fn delivery(&self, result: &DeliveryResult<'_>, pending: Arc<Pending>) {
+        match result {
+            Ok(_) => pending.delivered(),
+            Err((error, message)) => self.shared.shutdown.fail(format!(
+                "cannot deliver to topic {}: {error}",
+                message.topic()
+            )),
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The runtime shell: the only place with side effects (Kafka, HTTP, signals, threads).
+
+pub mod admin;
+pub mod dead_letter;
+pub mod kafka;
+pub mod offsets;
+pub mod registry;
+pub mod shutdown;
+pub mod tracking;
