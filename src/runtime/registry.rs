@@ -438,6 +438,9 @@ impl Endpoint {
             Some((userinfo, host)) => (Some(userinfo), host),
             None => (None, authority),
         };
+        if host.is_empty() {
+            return Err(invalid("no host"));
+        }
         let base = format!("{scheme}://{host}{}", path.trim_end_matches('/'));
         let uri: Uri = base.parse().map_err(|_| invalid("not a valid URL"))?;
         if uri.host().is_none_or(str::is_empty) {
