@@ -195,7 +195,8 @@ impl RegistryClient {
     }
 
     /// [`writer_schema`](Self::writer_schema), retrying transient failures until success,
-    /// a permanent error, or `give_up()` (checked every few milliseconds while pausing).
+    /// a permanent error, or `give_up()` (checked every few milliseconds while pausing, so
+    /// shutdown waits at most for the request in flight). The first attempt is always made.
     pub fn writer_schema_with_retry(
         &self,
         id: u32,
@@ -952,11 +953,12 @@ mod tests {
     }
 
     #[test]
-    fn a_refused_connection_is_transient_and_names_the_host() {
+    fn a_refused_connection_is_transient_and_names_the_host_but_not_the_credentials() {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let addr = listener.local_addr().expect("bound address");
         drop(listener);
-        let client = RegistryClient::new(&format!("http://{addr}")).expect("valid URL");
+        let client =
+            RegistryClient::new(&format!("http://alice:hunter2@{addr}")).expect("valid URL");
 
         let result = client.writer_schema(1);
 
@@ -1002,8 +1004,7 @@ mod tests {
     fn backoff_pauses_double_from_min_and_stay_within_min_and_max() {
         let backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(10));
         for _ in 0..100 {
-            let first = backoff.pause(1);
-            assert!(first == Duration::from_millis(100), "{first:?}");
+            assert_eq!(backoff.pause(1), Duration::from_millis(100));
             let fourth = backoff.pause(4);
             assert!(
                 (Duration::from_millis(400)..=Duration::from_millis(800)).contains(&fourth),
