@@ -221,7 +221,7 @@ mod tests {
             tracker.take_commits(),
             vec![(p0.clone(), 9), (p1.clone(), 5)]
         );
-        assert_eq!(tracker.in_flight(Some(&[p0.clone()])), 1);
+        assert_eq!(tracker.in_flight(Some(std::slice::from_ref(&p0))), 1);
         assert_eq!(tracker.in_flight(Some(&[p1])), 0);
     }
 
