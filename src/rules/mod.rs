@@ -13,7 +13,7 @@ pub mod icd10;
 pub mod pack;
 
 pub use context::{Context, PointedDiagnosis};
-pub use engine::{Engine, Screening};
+pub use engine::{Engine, Screening, in_scope};
 pub use pack::{DiagnosisClass, PackError, RulePack};
 
 use std::borrow::Cow;
