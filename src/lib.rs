@@ -12,6 +12,7 @@
 //! `domain`, `codec`, `rules` and `pipeline` are the pure core: synchronous, deterministic,
 //! free of Kafka and tokio. Everything with side effects lives in the subcommands.
 
+pub mod codec;
 pub mod domain;
 pub mod rules;
 #[doc(hidden)]
