@@ -1,0 +1,178 @@
+//! Command-line definitions (clap). Parsing only: `main` dispatches, and [`crate::config`]
+//! turns the `run`, `generate` and `demo` arguments into validated settings.
+//!
+//! Every setting of those three commands can also come from a `TRACTION_SCREEN_*` environment
+//! variable or (for `run`) a `--config` TOML file. A flag missing here may therefore still be
+//! set by a lower layer, so these definitions carry no clap defaults and no clap `required`:
+//! both live in `config`, which sees all the layers. Help texts state the defaults.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::check::CheckFormat;
+use crate::codec::{InputFormat, OutputFormat};
+use crate::config::LogFormat;
+
+/// Shown under the help of the commands whose flags have other sources too.
+const RUN_LAYERS: &str = "Every flag can also be set with an environment variable named \
+TRACTION_SCREEN_ and the flag in upper case (e.g. TRACTION_SCREEN_GROUP_ID), or with a key in \
+the --config TOML file named like the flag with underscores (group_id; kafka_config is a \
+table). A flag beats the environment, which beats the file. An empty value for an optional \
+setting unsets it.";
+const ENV_LAYER: &str = "Every flag can also be set with an environment variable named \
+TRACTION_SCREEN_ and the flag in upper case (e.g. TRACTION_SCREEN_BROKERS); a flag beats the \
+environment.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "traction-screen",
+    version,
+    about = "Screens physical-therapy encounters for traction (CPT 97012) billing errors"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Screen encounters from Kafka and publish one outcome per encounter (the service).
+    #[command(after_help = RUN_LAYERS)]
+    Run(RunArgs),
+    /// Run the service pipeline on an in-process Kafka cluster fed with synthetic encounters.
+    #[command(after_help = ENV_LAYER)]
+    Demo(DemoArgs),
+    /// Produce synthetic encounters to a Kafka topic.
+    #[command(after_help = ENV_LAYER)]
+    Generate(GenerateArgs),
+    /// Screen encounter files offline (JSON Lines, JSON array or Avro container files).
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Default, clap::Args)]
+pub struct RunArgs {
+    /// Kafka bootstrap servers (required).
+    #[arg(long, value_name = "HOST:PORT[,...]")]
+    pub brokers: Option<String>,
+    /// Consumer group [default: traction-screen].
+    #[arg(long, value_name = "NAME")]
+    pub group_id: Option<String>,
+    /// Topic to screen [default: encounters].
+    #[arg(long, value_name = "NAME")]
+    pub input_topic: Option<String>,
+    /// Topic for outcomes [default: screening-outcomes].
+    #[arg(long, value_name = "NAME")]
+    pub output_topic: Option<String>,
+    /// Topic for undecodable or invalid messages [default: encounters-dlq].
+    #[arg(long, value_name = "NAME")]
+    pub dlq_topic: Option<String>,
+    /// Topic that also receives every FAIL outcome [default: none].
+    #[arg(long, value_name = "NAME")]
+    pub alerts_topic: Option<String>,
+    /// Framing of input values [default: auto, by their first bytes].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+    /// Encoding of outcomes [default: avro-confluent with a registry, else avro-single-object].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub output_format: Option<OutputFormat>,
+    /// Confluent Schema Registry, http:// or https:// [default: none].
+    #[arg(long, value_name = "URL")]
+    pub schema_registry_url: Option<String>,
+    /// Address of the /metrics, /healthz and /readyz server [default: 127.0.0.1:9464].
+    #[arg(long, value_name = "IP:PORT")]
+    pub admin_addr: Option<String>,
+    /// A librdkafka property, e.g. security.protocol=SASL_SSL (repeatable; the environment
+    /// variable takes a comma-separated list).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub kafka_config: Vec<String>,
+    /// A TOML file with the same settings.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A rule-pack file to use instead of the built-in pack.
+    #[arg(long, value_name = "FILE")]
+    pub rule_pack: Option<PathBuf>,
+    #[command(flatten)]
+    pub tuning: TuningArgs,
+}
+
+/// Knobs of the in-process pipeline, shared by `run` and `demo`.
+#[derive(Debug, Default, clap::Args)]
+pub struct TuningArgs {
+    /// Most events consumed but not yet acknowledged; consumption pauses beyond it
+    /// [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub max_in_flight: Option<u64>,
+    /// Seconds allowed to drain in-flight work on shutdown or revocation [default: 30].
+    #[arg(long, value_name = "SECS")]
+    pub drain_timeout: Option<u64>,
+    /// Milliseconds between offset commits [default: 1000].
+    #[arg(long, value_name = "MS")]
+    pub commit_interval_ms: Option<u64>,
+    /// Screening threads [default: the available parallelism].
+    #[arg(long, value_name = "N")]
+    pub workers: Option<u64>,
+    /// Log format: auto is text on a terminal, JSON otherwise [default: auto].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+}
+
+#[derive(Debug, Default, clap::Args)]
+pub struct DemoArgs {
+    /// Synthetic encounters to screen [default: 30000].
+    #[arg(long, value_name = "N")]
+    pub events: Option<u64>,
+    /// Encounters generated per second [default: 5000].
+    #[arg(long, value_name = "PER_SEC")]
+    pub rate: Option<u64>,
+    /// Address of the /metrics, /healthz and /readyz server [default: 127.0.0.1:9464].
+    #[arg(long, value_name = "IP:PORT")]
+    pub admin_addr: Option<String>,
+    /// Partitions of the demo's encounters topic [default: 6].
+    #[arg(long, value_name = "N")]
+    pub partitions: Option<u64>,
+    #[command(flatten)]
+    pub tuning: TuningArgs,
+}
+
+#[derive(Debug, Default, clap::Args)]
+pub struct GenerateArgs {
+    /// Kafka bootstrap servers (required).
+    #[arg(long, value_name = "HOST:PORT[,...]")]
+    pub brokers: Option<String>,
+    /// Topic to produce to [default: encounters].
+    #[arg(long, value_name = "NAME")]
+    pub topic: Option<String>,
+    /// Encounters to produce (required).
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Encounters per second [default: as fast as the broker takes them].
+    #[arg(long, value_name = "PER_SEC")]
+    pub rate: Option<u64>,
+    /// Encoding of the encounters [default: json].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<OutputFormat>,
+    /// Seed of the generator: the same seed gives the same encounters [default: 1].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Confluent Schema Registry, http:// or https:// (needed for avro-confluent).
+    #[arg(long, value_name = "URL")]
+    pub schema_registry_url: Option<String>,
+    /// A librdkafka property, e.g. security.protocol=SASL_SSL (repeatable; the environment
+    /// variable takes a comma-separated list).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub kafka_config: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Output format [default: jsonl when stdout is not a terminal, table on a terminal].
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormat>,
+    /// A rule-pack file to use instead of the built-in pack.
+    #[arg(long, value_name = "FILE")]
+    pub rule_pack: Option<PathBuf>,
+    /// Files to screen; `-` or none reads standard input.
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+}
