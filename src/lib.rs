@@ -15,5 +15,6 @@
 pub mod codec;
 pub mod domain;
 pub mod rules;
+pub mod synth;
 #[doc(hidden)]
 pub mod testing;
