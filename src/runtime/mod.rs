@@ -7,3 +7,4 @@ pub mod offsets;
 pub mod registry;
 pub mod shutdown;
 pub mod tracking;
+pub mod worker;

@@ -1,0 +1,127 @@
+//! The application: the service assembled from validated settings. `run`, `demo` and the
+//! integration tests build it the same way ([`App::build`]) and hand in their own
+//! [`Shutdown`].
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+
+use crate::codec::{Decoder, Encoder, InputFormat, OUTCOME_SCHEMA, OutputFormat};
+use crate::metrics::Metrics;
+use crate::pipeline::Pipeline;
+use crate::rules::{Engine, RulePack};
+use crate::runtime::admin::{self, Health};
+use crate::runtime::registry::RegistryClient;
+use crate::runtime::shutdown::{self, Shutdown};
+use crate::runtime::tracking::Shared;
+use crate::runtime::worker::{self, LoopConfig};
+
+/// Everything the service needs, already validated.
+#[derive(Clone, Debug)]
+pub struct ServiceSpec {
+    pub loop_config: LoopConfig,
+    pub input_format: InputFormat,
+    pub output_format: OutputFormat,
+    pub schema_registry_url: Option<String>,
+    pub admin_addr: SocketAddr,
+    pub rule_pack: Option<RulePack>,
+}
+
+pub struct App {
+    spec: ServiceSpec,
+    pipeline: Arc<Pipeline>,
+    registry: Option<RegistryClient>,
+    metrics: Arc<Metrics>,
+    health: Arc<Health>,
+}
+
+/// How long start-up waits for the schema registry before giving up.
+const REGISTRY_STARTUP_PATIENCE: Duration = Duration::from_secs(60);
+
+impl App {
+    /// Builds the pipeline (registering the outcome schema when the output is Confluent
+    /// framed). Blocking; fails with a one-line cause naming the setting at fault.
+    pub fn build(spec: ServiceSpec) -> anyhow::Result<Self> {
+        let registry = spec
+            .schema_registry_url
+            .as_deref()
+            .map(RegistryClient::new)
+            .transpose()
+            .context("invalid --schema-registry-url")?;
+        let schema_id = match (spec.output_format, &registry) {
+            (OutputFormat::AvroConfluent, Some(registry)) => {
+                let subject = format!("{}-value", spec.loop_config.output_topic);
+                let deadline = Instant::now() + REGISTRY_STARTUP_PATIENCE;
+                let id = registry
+                    .register_with_retry(&subject, OUTCOME_SCHEMA, &|| Instant::now() > deadline)
+                    .with_context(|| format!("cannot register the outcome schema as {subject} (--schema-registry-url)"))?;
+                Some(id)
+            }
+            (OutputFormat::AvroConfluent, None) => {
+                anyhow::bail!("--output-format avro-confluent needs --schema-registry-url")
+            }
+            _ => None,
+        };
+        let encoder = Encoder::new(spec.output_format, schema_id).context("invalid --output-format")?;
+        let engine = match spec.rule_pack.clone() {
+            Some(pack) => Engine::new(pack),
+            None => Engine::built_in(),
+        };
+        let metrics = Arc::new(Metrics::new(engine.rule_pack_version()));
+        let pipeline = Arc::new(Pipeline::new(Decoder::new(spec.input_format), engine, encoder));
+        Ok(Self {
+            spec,
+            pipeline,
+            registry,
+            metrics,
+            health: Arc::new(Health::new()),
+        })
+    }
+
+    pub fn metrics(&self) -> Arc<Metrics> {
+        Arc::clone(&self.metrics)
+    }
+
+    pub fn pipeline(&self) -> Arc<Pipeline> {
+        Arc::clone(&self.pipeline)
+    }
+
+    /// Serves the admin endpoints and runs the Kafka loop until `shutdown` (or a signal,
+    /// when `with_signals`), then drains and commits. Errs with the fatal cause, if any.
+    pub async fn run(self, shutdown: Shutdown, with_signals: bool) -> anyhow::Result<()> {
+        let listener = admin::bind(self.spec.admin_addr).await?;
+        let admin_task = tokio::spawn(admin::serve(
+            listener,
+            Arc::clone(&self.metrics),
+            Arc::clone(&self.health),
+            shutdown.clone(),
+        ));
+        if with_signals {
+            tokio::spawn(shutdown::on_signals(shutdown.clone()));
+        }
+        let shared = Arc::new(Shared::new(
+            Arc::clone(&self.metrics),
+            Arc::clone(&self.health),
+            shutdown.clone(),
+            self.spec.loop_config.input_topic.clone(),
+            self.spec.loop_config.drain_timeout,
+        ));
+        let config = self.spec.loop_config.clone();
+        let (pipeline, registry) = (self.pipeline, self.registry);
+        // The loop blocks (polling, synchronous commits): it gets its own thread.
+        let result = tokio::task::spawn_blocking(move || worker::run(&config, pipeline, registry, shared))
+            .await
+            .context("the consumer thread panicked")?;
+        if result.is_err() {
+            shutdown.fail("the Kafka loop stopped");
+        } else {
+            shutdown.trigger();
+        }
+        if let Ok(Err(error)) = admin_task.await {
+            tracing::warn!(%error, "admin server stopped with an error");
+        }
+        result
+    }
+}

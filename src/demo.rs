@@ -1,0 +1,231 @@
+//! `traction-screen demo`: the whole product on one machine, with nothing to install.
+//!
+//! Starts librdkafka's in-process mock cluster, creates the topics, runs the real service
+//! (the same [`App`] as `run`) against it, feeds it the synthetic generator's stream (with a
+//! few poison messages), shows live progress, and ends with a summary read from the
+//! service's own metrics and the group's committed offsets.
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::mocking::MockCluster;
+use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+
+use crate::app::{App, ServiceSpec};
+use crate::codec::{InputFormat, OutputFormat};
+use crate::domain::Verdict;
+use crate::generate::{self, GenerateSpec};
+use crate::metrics::Metrics;
+use crate::rules::catalogue::CATALOGUE;
+use crate::runtime::shutdown::Shutdown;
+use crate::runtime::worker::LoopConfig;
+
+const INPUT: &str = "encounters";
+const OUTPUT: &str = "screening-outcomes";
+const DLQ: &str = "encounters-dlq";
+const ALERTS: &str = "screening-alerts";
+const GROUP: &str = "traction-screen-demo";
+/// One message in this many is a poison message, to show dead-lettering.
+const POISON_EVERY: u64 = 500;
+
+#[derive(Clone, Debug)]
+pub struct DemoSpec {
+    pub events: u64,
+    /// Events per second; unlimited when `None`.
+    pub rate: Option<u32>,
+    pub admin_addr: SocketAddr,
+    pub partitions: i32,
+    pub workers: usize,
+}
+
+pub fn run(spec: &DemoSpec) -> anyhow::Result<()> {
+    let cluster = MockCluster::new(1).context("cannot start the in-process Kafka cluster")?;
+    let brokers = cluster.bootstrap_servers();
+    for (topic, partitions) in [(INPUT, spec.partitions), (OUTPUT, spec.partitions), (DLQ, 1), (ALERTS, 1)] {
+        cluster
+            .create_topic(topic, partitions, 1)
+            .with_context(|| format!("cannot create topic {topic}"))?;
+    }
+    eprintln!("traction-screen demo");
+    eprintln!("  in-process Kafka (librdkafka mock cluster) at {brokers}");
+    eprintln!("  topics: {INPUT} ({} partitions) -> {OUTPUT}, {ALERTS}, {DLQ}", spec.partitions);
+    eprintln!("  metrics: http://{}/metrics   readiness: http://{}/readyz", spec.admin_addr, spec.admin_addr);
+    let rate = spec.rate.map_or("unlimited".to_owned(), |r| format!("{r}/s"));
+    eprintln!("  generating {} synthetic encounters at {rate} (JSON and Avro, 1 in {POISON_EVERY} poison)\n", spec.events);
+
+    let app = App::build(service_spec(spec, &brokers))?;
+    let metrics = app.metrics();
+    let shutdown = Shutdown::new();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let service = runtime.spawn(app.run(shutdown.clone(), true));
+    let generator = {
+        let spec = generator_spec(spec, &brokers);
+        let stop = shutdown.clone();
+        thread::spawn(move || generate::produce(&spec, &|| stop.is_triggered()))
+    };
+
+    let started = Instant::now();
+    let finished = watch_progress(&metrics, spec.events, &shutdown, started);
+    let screening_time = started.elapsed();
+    shutdown.trigger();
+    let generated = generator.join().map_err(|_| anyhow::anyhow!("the generator panicked"))??;
+    runtime.block_on(service).context("the service task panicked")??;
+    if !finished {
+        bail!("stopped before every event was screened");
+    }
+    let committed = committed_offsets(&brokers, spec.partitions)?;
+    print_summary(&metrics, generated.produced, generated.poison, committed, screening_time);
+    drop(cluster);
+    Ok(())
+}
+
+fn service_spec(spec: &DemoSpec, brokers: &str) -> ServiceSpec {
+    ServiceSpec {
+        loop_config: LoopConfig {
+            brokers: brokers.to_owned(),
+            group_id: GROUP.to_owned(),
+            input_topic: INPUT.to_owned(),
+            output_topic: OUTPUT.to_owned(),
+            dlq_topic: DLQ.to_owned(),
+            alerts_topic: Some(ALERTS.to_owned()),
+            kafka_config: Default::default(),
+            max_in_flight: 10_000,
+            drain_timeout: Duration::from_secs(10),
+            commit_interval: Duration::from_millis(500),
+            workers: spec.workers,
+        },
+        input_format: InputFormat::Auto,
+        output_format: OutputFormat::AvroSingleObject,
+        schema_registry_url: None,
+        admin_addr: spec.admin_addr,
+        rule_pack: None,
+    }
+}
+
+fn generator_spec(spec: &DemoSpec, brokers: &str) -> GenerateSpec {
+    GenerateSpec {
+        brokers: brokers.to_owned(),
+        topic: INPUT.to_owned(),
+        count: spec.events,
+        rate: spec.rate,
+        formats: vec![OutputFormat::AvroSingleObject, OutputFormat::Json],
+        seed: 2026,
+        schema_registry_url: None,
+        kafka_config: Default::default(),
+        poison_every: Some(POISON_EVERY),
+    }
+}
+
+/// Prints progress once a second until every event has an acknowledged outcome or dead
+/// letter (true), or the service stops first (false).
+fn watch_progress(metrics: &Arc<Metrics>, events: u64, shutdown: &Shutdown, started: Instant) -> bool {
+    let terminal = std::io::stderr().is_terminal();
+    let mut last = (Instant::now(), 0u64);
+    let deadline = started + Duration::from_secs(600);
+    loop {
+        thread::sleep(Duration::from_millis(250));
+        let done = done_count(metrics);
+        if last.0.elapsed() >= Duration::from_secs(1) || done >= events {
+            let rate = (done - last.1) as f64 / last.0.elapsed().as_secs_f64();
+            let line = format!(
+                "  {:>7} / {events} screened  PASS {:>6}  REVIEW {:>6}  FAIL {:>6}  dead letters {:>4}  {:>7.0} events/s",
+                done,
+                metrics.outcomes_total(Verdict::Pass),
+                metrics.outcomes_total(Verdict::Review),
+                metrics.outcomes_total(Verdict::Fail),
+                metrics.dead_letters_total(),
+                rate,
+            );
+            if terminal {
+                eprint!("\r{line}");
+            } else {
+                eprintln!("{line}");
+            }
+            let _ = std::io::stderr().flush();
+            last = (Instant::now(), done);
+        }
+        if done >= events {
+            if terminal {
+                eprintln!();
+            }
+            return true;
+        }
+        if shutdown.is_triggered() || Instant::now() > deadline {
+            eprintln!();
+            return false;
+        }
+    }
+}
+
+fn done_count(metrics: &Metrics) -> u64 {
+    Verdict::ALL.iter().map(|v| metrics.outcomes_total(*v)).sum::<u64>() + metrics.dead_letters_total()
+}
+
+/// The group's committed offsets on the input topic, summed over partitions.
+fn committed_offsets(brokers: &str, partitions: i32) -> anyhow::Result<i64> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("group.id", GROUP)
+        .create()
+        .context("cannot create a consumer to read committed offsets")?;
+    let mut list = TopicPartitionList::new();
+    for partition in 0..partitions {
+        list.add_partition(INPUT, partition);
+    }
+    let committed = consumer
+        .committed_offsets(list, Duration::from_secs(10))
+        .context("cannot read committed offsets")?;
+    Ok(committed
+        .elements()
+        .iter()
+        .filter_map(|e| match e.offset() {
+            Offset::Offset(offset) => Some(offset),
+            _ => None,
+        })
+        .sum())
+}
+
+fn print_summary(metrics: &Metrics, produced: u64, poison: u64, committed: i64, elapsed: Duration) {
+    let outcomes: u64 = Verdict::ALL.iter().map(|v| metrics.outcomes_total(*v)).sum();
+    let percent = |n: u64| if outcomes == 0 { 0.0 } else { 100.0 * n as f64 / outcomes as f64 };
+    let seconds = elapsed.as_secs_f64();
+    println!("\nSummary");
+    println!("  events produced     {produced:>8}  ({poison} of them poison messages)");
+    println!("  outcomes published  {outcomes:>8}");
+    for verdict in Verdict::ALL {
+        let n = metrics.outcomes_total(verdict);
+        println!("    {:<6}            {n:>8}  ({:.1}%)", verdict.as_str(), percent(n));
+    }
+    let reasons: Vec<String> = metrics
+        .dead_letters_by_reason()
+        .iter()
+        .map(|(reason, n)| format!("{reason} {n}"))
+        .collect();
+    println!("  dead letters        {:>8}  {}", metrics.dead_letters_total(), reasons.join(", "));
+    println!("  offsets committed   {committed:>8}  (every input offset, after its outcome was acknowledged)");
+    println!(
+        "  throughput          {:>8.0} events/s over {seconds:.1} s (paced by the generator; --rate 0 for unlimited)",
+        produced as f64 / seconds
+    );
+    if let Some(mean) = metrics.processing_mean() {
+        println!("  consume -> acknowledged outcome, mean {:.1} ms", mean.as_secs_f64() * 1000.0);
+    }
+    println!("  top rules fired:");
+    for (rule_id, severity, count) in metrics.findings_by_rule().into_iter().take(10) {
+        let title = CATALOGUE
+            .iter()
+            .find(|rule| rule.meta().id == rule_id)
+            .map_or("", |rule| rule.meta().title);
+        println!("    {rule_id} {:<7} {count:>7}  {title}", severity.as_str());
+    }
+}

@@ -1,0 +1,189 @@
+//! `traction-screen generate`: a seeded, rate-limited stream of synthetic encounters to a
+//! Kafka topic, keyed by `patient_id`, in any wire format — for demos, load tests and
+//! users' staging. The demo also mixes in poison messages to show dead-lettering.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use rdkafka::client::ClientContext;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
+
+use crate::codec::{self, ENCOUNTER_SCHEMA, Encoder, OutputFormat};
+use crate::domain::Encounter;
+use crate::runtime::kafka::{Role, client_config};
+use crate::runtime::registry::RegistryClient;
+use crate::synth::Synth;
+
+#[derive(Clone, Debug)]
+pub struct GenerateSpec {
+    pub brokers: String,
+    pub topic: String,
+    pub count: u64,
+    /// Events per second; unlimited when `None`.
+    pub rate: Option<u32>,
+    /// Wire formats, used in turn (message i in `formats[i % len]`).
+    pub formats: Vec<OutputFormat>,
+    pub seed: u64,
+    pub schema_registry_url: Option<String>,
+    pub kafka_config: BTreeMap<String, String>,
+    /// Every n-th message is a poison message instead of an encounter.
+    pub poison_every: Option<u64>,
+}
+
+#[derive(Debug, Default)]
+pub struct GenerateReport {
+    pub produced: u64,
+    pub poison: u64,
+    pub delivered: u64,
+    pub failed: u64,
+    pub by_scenario: BTreeMap<&'static str, u64>,
+    pub elapsed: Duration,
+}
+
+#[derive(Default)]
+struct Deliveries {
+    delivered: AtomicU64,
+    failed: AtomicU64,
+}
+
+struct CountingContext(Arc<Deliveries>);
+
+impl ClientContext for CountingContext {}
+
+impl ProducerContext for CountingContext {
+    type DeliveryOpaque = ();
+
+    fn delivery(&self, result: &DeliveryResult<'_>, _: ()) {
+        let counter = if result.is_ok() { &self.0.delivered } else { &self.0.failed };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Produces `spec.count` messages, then waits for their delivery reports. `stop` is polled
+/// between messages (Ctrl-C, the demo ending early).
+pub fn produce(spec: &GenerateSpec, stop: &dyn Fn() -> bool) -> anyhow::Result<GenerateReport> {
+    let encoders = spec
+        .formats
+        .iter()
+        .map(|format| encoder_for(spec, *format))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    anyhow::ensure!(!encoders.is_empty(), "at least one --format is needed");
+    let deliveries = Arc::new(Deliveries::default());
+    let producer: ThreadedProducer<CountingContext> = client_config(&spec.brokers, &spec.kafka_config, Role::Producer)
+        .create_with_context(CountingContext(Arc::clone(&deliveries)))
+        .context("cannot create the Kafka producer (check --brokers and --kafka-config)")?;
+    let mut synth = Synth::new(spec.seed);
+    let mut report = GenerateReport::default();
+    let mut buffer = Vec::with_capacity(4096);
+    let started = Instant::now();
+    for index in 0..spec.count {
+        if stop() {
+            break;
+        }
+        pace(started, index, spec.rate);
+        let generated = synth.next_encounter();
+        let poison = spec.poison_every.filter(|n| *n > 0 && index % n == n - 1);
+        buffer.clear();
+        match poison {
+            Some(_) => {
+                poison_message(report.poison, &generated.encounter, &mut buffer);
+                report.poison += 1;
+            }
+            None => {
+                encoders[(index % encoders.len() as u64) as usize]
+                    .encode_encounter(&generated.encounter, &mut buffer)
+                    .context("cannot encode a generated encounter")?;
+                *report.by_scenario.entry(generated.scenario.name()).or_default() += 1;
+            }
+        }
+        send(&producer, &spec.topic, generated.encounter.patient_id.as_bytes(), &buffer)?;
+        report.produced += 1;
+    }
+    producer
+        .flush(Duration::from_secs(30))
+        .context("not every generated message was delivered within 30 s")?;
+    report.delivered = deliveries.delivered.load(Ordering::Relaxed);
+    report.failed = deliveries.failed.load(Ordering::Relaxed);
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+fn encoder_for(spec: &GenerateSpec, format: OutputFormat) -> anyhow::Result<Encoder> {
+    let schema_id = match format {
+        OutputFormat::AvroConfluent => {
+            let url = spec
+                .schema_registry_url
+                .as_deref()
+                .context("--format avro-confluent needs --schema-registry-url")?;
+            let registry = RegistryClient::new(url).context("invalid --schema-registry-url")?;
+            let subject = format!("{}-value", spec.topic);
+            let deadline = Instant::now() + Duration::from_secs(60);
+            Some(
+                registry
+                    .register_with_retry(&subject, ENCOUNTER_SCHEMA, &|| Instant::now() > deadline)
+                    .with_context(|| format!("cannot register the encounter schema as {subject}"))?,
+            )
+        }
+        _ => None,
+    };
+    Encoder::new(format, schema_id).context("invalid --format")
+}
+
+/// Sleeps until message `index` is due at `rate` per second.
+fn pace(started: Instant, index: u64, rate: Option<u32>) {
+    let Some(rate) = rate.filter(|r| *r > 0) else {
+        return;
+    };
+    let due = started + Duration::from_secs_f64(index as f64 / f64::from(rate));
+    let now = Instant::now();
+    if due > now {
+        thread::sleep(due - now);
+    }
+}
+
+fn send(producer: &ThreadedProducer<CountingContext>, topic: &str, key: &[u8], payload: &[u8]) -> anyhow::Result<()> {
+    let mut record = BaseRecord::to(topic).key(key).payload(payload);
+    loop {
+        match producer.send(record) {
+            Ok(()) => return Ok(()),
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
+                record = returned;
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err((error, _)) => return Err(error).with_context(|| format!("cannot produce to {topic}")),
+        }
+    }
+}
+
+/// One of the malformed messages real pipelines see, in turn: garbage bytes, truncated
+/// JSON, an impossible date, an unregistered Confluent schema id, a truncated Avro body.
+pub fn poison_message(sequence: u64, encounter: &Encounter, out: &mut Vec<u8>) {
+    match sequence % 5 {
+        0 => out.extend_from_slice(b"\x07not an encounter: bytes from a misconfigured producer"),
+        1 => {
+            let json = codec::json::encounter_to_json(encounter);
+            out.extend_from_slice(&json.as_bytes()[..json.len() / 2]);
+        }
+        2 => {
+            let json = codec::json::encounter_to_json(encounter);
+            let mut value: serde_json::Value = serde_json::from_str(&json).expect("our own JSON");
+            value["service_lines"][0]["date_of_service"] = "2026-02-30".into();
+            out.extend_from_slice(value.to_string().as_bytes());
+        }
+        3 => {
+            out.push(codec::CONFLUENT_MAGIC);
+            out.extend_from_slice(&999_999u32.to_be_bytes());
+            out.extend_from_slice(b"\x02\x04\x06");
+        }
+        _ => {
+            let encoder = Encoder::new(OutputFormat::AvroSingleObject, None).expect("no schema id needed");
+            encoder.encode_encounter(encounter, out).expect("our own encounter encodes");
+            out.truncate(out.len() / 3);
+        }
+    }
+}
