@@ -73,7 +73,10 @@ mod tests {
         event.service_lines.push(second);
         for plan in crate::domain::PlanType::ALL {
             let event = with_plan(event.clone(), plan);
-            assert_eq!(findings_of(&event, "TR-001"), vec![(Error, Some(1)), (Error, Some(3))]);
+            assert_eq!(
+                findings_of(&event, "TR-001"),
+                vec![(Error, Some(1)), (Error, Some(3))]
+            );
         }
     }
 }
