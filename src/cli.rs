@@ -112,7 +112,7 @@ pub struct TuningArgs {
     /// Screening threads [default: the available parallelism].
     #[arg(long, value_name = "N")]
     pub workers: Option<u64>,
-    /// Log format: auto is text on a terminal, JSON otherwise [default: auto].
+    /// How logs are written [default: auto].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub log_format: Option<LogFormat>,
 }
@@ -175,4 +175,75 @@ pub struct CheckArgs {
     /// Files to screen; `-` or none reads standard input.
     #[arg(value_name = "FILES")]
     pub files: Vec<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_definitions_pass_clap_consistency_checks() {
+        Cli::command().debug_assert();
+    }
+
+    /// Parses a command line written as one string (no argument holds a space).
+    fn parse(line: &str) -> Command {
+        let argv = std::iter::once("traction-screen").chain(line.split_whitespace());
+        Cli::try_parse_from(argv)
+            .expect("the command line parses")
+            .command
+    }
+
+    #[test]
+    fn the_contract_run_command_line_parses() {
+        let Command::Run(args) = parse(
+            "run --brokers a:9092,b:9092 --group-id g --input-topic in --output-topic out \
+             --dlq-topic dlq --alerts-topic alerts --input-format avro-confluent \
+             --output-format json --schema-registry-url http://registry:8081 \
+             --admin-addr 0.0.0.0:9464 --kafka-config security.protocol=SSL \
+             --kafka-config linger.ms=5 --config config.toml --rule-pack pack.toml",
+        ) else {
+            panic!("expected run");
+        };
+        assert_eq!(args.brokers.as_deref(), Some("a:9092,b:9092"));
+        assert_eq!(args.input_format, Some(InputFormat::AvroConfluent));
+        assert_eq!(args.output_format, Some(OutputFormat::Json));
+        assert_eq!(args.kafka_config, ["security.protocol=SSL", "linger.ms=5"]);
+        assert_eq!(args.config, Some(PathBuf::from("config.toml")));
+        assert_eq!(args.rule_pack, Some(PathBuf::from("pack.toml")));
+    }
+
+    #[test]
+    fn the_contract_generate_and_demo_command_lines_parse() {
+        let Command::Generate(args) = parse(
+            "generate --brokers k:9092 --topic encounters --count 10 --rate 5 \
+             --format avro-single-object --seed 3",
+        ) else {
+            panic!("expected generate");
+        };
+        assert_eq!(
+            (args.count, args.rate, args.seed),
+            (Some(10), Some(5), Some(3))
+        );
+        assert_eq!(args.format, Some(OutputFormat::AvroSingleObject));
+        let Command::Demo(args) = parse("demo --events 100 --rate 50 --admin-addr 127.0.0.1:9000")
+        else {
+            panic!("expected demo");
+        };
+        assert_eq!((args.events, args.rate), (Some(100), Some(50)));
+        assert_eq!(args.admin_addr.as_deref(), Some("127.0.0.1:9000"));
+    }
+
+    #[test]
+    fn flags_left_out_stay_unset_so_lower_layers_can_fill_them() {
+        let Command::Run(args) = parse("run") else {
+            panic!("expected run");
+        };
+        assert_eq!(
+            (args.brokers, args.group_id, args.tuning.workers),
+            (None, None, None)
+        );
+    }
 }

@@ -501,30 +501,20 @@ impl RunSettings {
         let topics = layers.topics(args)?;
         let schema_registry_url = layers.registry_url(&args.schema_registry_url)?;
         let has_registry = schema_registry_url.is_some();
-        let input_format = layers.or_default(
+        let confluent = (InputFormat::AvroConfluent, has_registry);
+        let input_format = layers.format(
             INPUT_FORMAT,
             args.input_format,
             InputFormat::Auto,
-            |format| {
-                confluent_needs_registry(format == InputFormat::AvroConfluent, has_registry, format)
-            },
+            confluent,
         )?;
         let default_output = match has_registry {
             true => OutputFormat::AvroConfluent,
             false => OutputFormat::AvroSingleObject,
         };
-        let output_format = layers.or_default(
-            OUTPUT_FORMAT,
-            args.output_format,
-            default_output,
-            |format| {
-                confluent_needs_registry(
-                    format == OutputFormat::AvroConfluent,
-                    has_registry,
-                    format,
-                )
-            },
-        )?;
+        let confluent = (OutputFormat::AvroConfluent, has_registry);
+        let output_format =
+            layers.format(OUTPUT_FORMAT, args.output_format, default_output, confluent)?;
         Ok(Self {
             brokers,
             group_id,
@@ -552,7 +542,7 @@ impl GenerateSettings {
         let layers = Layers { env, file: None };
         let brokers = layers.brokers(&args.brokers)?;
         let schema_registry_url = layers.registry_url(&args.schema_registry_url)?;
-        let has_registry = schema_registry_url.is_some();
+        let confluent = (OutputFormat::AvroConfluent, schema_registry_url.is_some());
         Ok(Self {
             brokers,
             topic: layers.or_default(TOPIC, args.topic.clone(), "encounters".into(), |name| {
@@ -560,13 +550,7 @@ impl GenerateSettings {
             })?,
             count: layers.required(COUNT, args.count, positive)?,
             rate: layers.value(RATE, args.rate, positive_u32)?,
-            format: layers.or_default(FORMAT, args.format, OutputFormat::Json, |format| {
-                confluent_needs_registry(
-                    format == OutputFormat::AvroConfluent,
-                    has_registry,
-                    format,
-                )
-            })?,
+            format: layers.format(FORMAT, args.format, OutputFormat::Json, confluent)?,
             seed: layers.or_default(SEED, args.seed, 1, Ok)?,
             schema_registry_url,
             kafka_config: layers.kafka_config(&args.kafka_config, GENERATE_RESERVED)?,
@@ -676,19 +660,13 @@ impl ConfigFile {
             {
                 return Err(error(Some(key_start), format!("unknown key {key:?}")));
             }
-            match value {
-                toml::Value::Table(table) if key == KAFKA_CONFIG.file_key() => {
-                    file.kafka_config = table
-                }
-                _ if key == KAFKA_CONFIG.file_key() => {
-                    return Err(error(
-                        Some(value_start),
-                        "kafka_config must be a table of librdkafka properties".into(),
-                    ));
-                }
-                value => {
-                    file.values.insert(key, value);
-                }
+            if key != KAFKA_CONFIG.file_key() {
+                file.values.insert(key, value);
+            } else if let toml::Value::Table(table) = value {
+                file.kafka_config = table;
+            } else {
+                let problem = "kafka_config must be a table of librdkafka properties";
+                return Err(error(Some(value_start), problem.to_owned()));
             }
         }
         Ok(file)
@@ -840,6 +818,24 @@ impl Layers<'_> {
             }
         }
         Ok(topics)
+    }
+
+    /// A wire format. `confluent` is the Confluent-framed value and whether a registry is
+    /// set: that framing carries schema ids only a registry resolves.
+    fn format<F: Raw + PartialEq>(
+        &self,
+        setting: Setting,
+        flag: Option<F>,
+        default: F,
+        (confluent, has_registry): (F, bool),
+    ) -> Result<F, ConfigError> {
+        self.or_default(setting, flag, default, |format| {
+            if format == confluent && !has_registry {
+                Err("avro-confluent needs --schema-registry-url".to_owned())
+            } else {
+                Ok(format)
+            }
+        })
     }
 
     fn tuning(&self, args: &TuningArgs) -> Result<Tuning, ConfigError> {
@@ -1048,19 +1044,6 @@ fn socket_addr(text: String) -> Result<SocketAddr, String> {
     text.parse().map_err(|_| format!("{text:?} is not IP:PORT"))
 }
 
-/// Confluent framing carries schema ids that only a registry can resolve.
-fn confluent_needs_registry<T>(
-    confluent: bool,
-    has_registry: bool,
-    format: T,
-) -> Result<T, String> {
-    if confluent && !has_registry {
-        Err("avro-confluent needs --schema-registry-url".to_owned())
-    } else {
-        Ok(format)
-    }
-}
-
 /// The trimmed items of a comma-separated list: at least one, none empty.
 fn split_list(text: &str) -> Result<Vec<&str>, String> {
     if text.trim().is_empty() {
@@ -1179,6 +1162,11 @@ mod tests {
         }
     }
 
+    /// A command line's words (none of the test's values holds a space).
+    fn words(line: &str) -> Vec<&str> {
+        line.split_whitespace().collect()
+    }
+
     fn env(vars: &[(&str, &str)]) -> Env {
         vars.iter().copied().collect()
     }
@@ -1259,14 +1247,7 @@ mod tests {
     #[test]
     fn a_flag_beats_the_environment_and_the_file() {
         let settings = run_ok(
-            &[
-                "--brokers",
-                "flag:9092",
-                "--group-id",
-                "from-flag",
-                "--max-in-flight",
-                "7",
-            ],
+            &words("--brokers flag:9092 --group-id from-flag --max-in-flight 7"),
             &[
                 ("TRACTION_SCREEN_BROKERS", "env:9092"),
                 ("TRACTION_SCREEN_GROUP_ID", "from-env"),
@@ -1370,14 +1351,7 @@ mod tests {
     #[test]
     fn kafka_config_merges_per_key_file_then_environment_then_flags() {
         let settings = run_ok(
-            &[
-                "--brokers",
-                "k:9092",
-                "--kafka-config",
-                "c=flag",
-                "--kafka-config",
-                "d=flag=with=equals",
-            ],
+            &words("--brokers k:9092 --kafka-config c=flag --kafka-config d=flag=with=equals"),
             &[("TRACTION_SCREEN_KAFKA_CONFIG", "b=env, c=env")],
             Some("[kafka_config]\n'a' = 'file'\n'b' = 'file'\n'c' = 'file'\n"),
         );
@@ -1448,7 +1422,7 @@ mod tests {
     #[test]
     fn an_unreadable_config_file_is_an_error_naming_it() {
         let error = RunSettings::resolve(
-            &run_args(&["--config", "/nonexistent/config.toml"]),
+            &run_args(&words("--config /nonexistent/config.toml")),
             &Env::default(),
         );
         assert_eq!(
@@ -1470,12 +1444,7 @@ mod tests {
     #[test]
     fn output_format_defaults_to_avro_confluent_with_a_registry() {
         let settings = run_ok(
-            &[
-                "--brokers",
-                "k:9092",
-                "--schema-registry-url",
-                "https://registry:8081/",
-            ],
+            &words("--brokers k:9092 --schema-registry-url https://registry:8081/"),
             &[],
             None,
         );
@@ -1505,7 +1474,7 @@ mod tests {
     fn avro_confluent_output_without_a_registry_is_an_error() {
         assert_eq!(
             run_error(
-                &["--brokers", "k:9092", "--output-format", "avro-confluent"],
+                &words("--brokers k:9092 --output-format avro-confluent"),
                 &[],
                 None
             ),
@@ -1638,19 +1607,19 @@ mod tests {
     fn no_topic_plays_two_roles() {
         let cases: [(&[&str], &str); 4] = [
             (
-                &["--output-topic", "encounters"],
+                &words("--output-topic encounters"),
                 r#"invalid --output-topic (TRACTION_SCREEN_OUTPUT_TOPIC): "encounters" is also the --input-topic"#,
             ),
             (
-                &["--input-topic", "b", "--dlq-topic", "b"],
+                &words("--input-topic b --dlq-topic b"),
                 r#"invalid --dlq-topic (TRACTION_SCREEN_DLQ_TOPIC): "b" is also the --input-topic"#,
             ),
             (
-                &["--dlq-topic", "screening-outcomes"],
+                &words("--dlq-topic screening-outcomes"),
                 r#"invalid --dlq-topic (TRACTION_SCREEN_DLQ_TOPIC): "screening-outcomes" is also the --output-topic"#,
             ),
             (
-                &["--alerts-topic", "encounters-dlq"],
+                &words("--alerts-topic encounters-dlq"),
                 r#"invalid --alerts-topic (TRACTION_SCREEN_ALERTS_TOPIC): "encounters-dlq" is also the --dlq-topic"#,
             ),
         ];
@@ -1674,7 +1643,7 @@ mod tests {
     fn the_admin_address_must_be_an_ip_and_port() {
         assert_eq!(
             run_error(
-                &["--brokers", "k:9092", "--admin-addr", "localhost:9464"],
+                &words("--brokers k:9092 --admin-addr localhost:9464"),
                 &[],
                 None
             ),
@@ -1828,14 +1797,7 @@ mod tests {
         );
         assert_eq!(
             run_error(
-                &[
-                    "--brokers",
-                    "k:9092",
-                    "--kafka-config",
-                    "a=1",
-                    "--kafka-config",
-                    "=hunter2"
-                ],
+                &words("--brokers k:9092 --kafka-config a=1 --kafka-config =hunter2"),
                 &[],
                 None
             ),
@@ -1997,14 +1959,9 @@ mod tests {
     #[test]
     fn debug_output_redacts_the_values_of_secret_looking_keys() {
         let settings = run_ok(
-            &[
-                "--brokers",
-                "k:9092",
-                "--kafka-config",
-                "sasl.password=hunter2",
-                "--kafka-config",
-                "sasl.mechanism=PLAIN",
-            ],
+            &words(
+                "--brokers k:9092 --kafka-config sasl.password=hunter2 --kafka-config sasl.mechanism=PLAIN",
+            ),
             &[],
             None,
         );
@@ -2023,12 +1980,7 @@ mod tests {
             None,
         );
         let from_flag = run_error(
-            &[
-                "--brokers",
-                "k:9092",
-                "--kafka-config",
-                "sasl.password:hunter2",
-            ],
+            &words("--brokers k:9092 --kafka-config sasl.password:hunter2"),
             &[],
             None,
         );
@@ -2061,7 +2013,7 @@ mod tests {
     fn generate_requires_brokers_and_a_count() {
         let error = |flags: &[&str]| generate(flags, &[]).map(|_| ()).map_err(|e| e.to_string());
         assert_eq!(
-            error(&["--count", "5"]),
+            error(&words("--count 5")),
             Err("missing --brokers (TRACTION_SCREEN_BROKERS): it is required".to_owned())
         );
         assert_eq!(
@@ -2069,15 +2021,14 @@ mod tests {
             Err("missing --count (TRACTION_SCREEN_COUNT): it is required".to_owned())
         );
         assert_eq!(
-            error(&["--brokers", "k:9092", "--count", "0"]),
+            error(&words("--brokers k:9092 --count 0")),
             Err("invalid --count (TRACTION_SCREEN_COUNT): must be at least 1".to_owned())
         );
     }
 
     #[test]
     fn generate_defaults_to_json_on_encounters_with_seed_one_and_no_rate_limit() {
-        let settings =
-            generate(&["--brokers", "k:9092", "--count", "5"], &[]).expect("valid settings");
+        let settings = generate(&words("--brokers k:9092 --count 5"), &[]).expect("valid settings");
         assert_eq!(settings.topic, topic("encounters"));
         assert_eq!(settings.count.get(), 5);
         assert_eq!(settings.rate, None);
@@ -2096,7 +2047,7 @@ mod tests {
             ("TRACTION_SCREEN_SEED", "9"),
             ("TRACTION_SCREEN_KAFKA_CONFIG", "linger.ms=5"),
         ];
-        let settings = generate(&["--seed", "7"], &vars).expect("valid settings");
+        let settings = generate(&words("--seed 7"), &vars).expect("valid settings");
         assert_eq!(settings.brokers.to_bootstrap_servers(), "env:9092");
         assert_eq!(
             (settings.count.get(), settings.rate.map(NonZeroU32::get)),
@@ -2109,14 +2060,7 @@ mod tests {
     #[test]
     fn generate_avro_confluent_needs_a_registry() {
         let error = generate(
-            &[
-                "--brokers",
-                "k:9092",
-                "--count",
-                "1",
-                "--format",
-                "avro-confluent",
-            ],
+            &words("--brokers k:9092 --count 1 --format avro-confluent"),
             &[],
         );
         assert_eq!(
@@ -2150,7 +2094,7 @@ mod tests {
             ("TRACTION_SCREEN_RATE", "20"),
             ("TRACTION_SCREEN_WORKERS", "2"),
         ];
-        let settings = demo(&["--events", "11"], &vars).expect("valid settings");
+        let settings = demo(&words("--events 11"), &vars).expect("valid settings");
         assert_eq!(
             (
                 settings.events.get(),
@@ -2163,7 +2107,7 @@ mod tests {
 
     #[test]
     fn demo_partitions_must_fit_a_kafka_topic() {
-        let error = demo(&["--partitions", "70000"], &[])
+        let error = demo(&words("--partitions 70000"), &[])
             .map(|_| ())
             .map_err(|e| e.to_string());
         assert_eq!(
