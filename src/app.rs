@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 
 use crate::codec::{Decoder, Encoder, InputFormat, OUTCOME_SCHEMA, OutputFormat};
+use crate::config::RunSettings;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::rules::{Engine, RulePack};
@@ -40,6 +41,34 @@ pub struct App {
 /// How long start-up waits for the schema registry before giving up.
 const REGISTRY_STARTUP_PATIENCE: Duration = Duration::from_secs(60);
 
+impl ServiceSpec {
+    pub fn from_settings(settings: RunSettings) -> Self {
+        let tuning = settings.tuning;
+        Self {
+            loop_config: LoopConfig {
+                brokers: settings.brokers.to_bootstrap_servers(),
+                group_id: settings.group_id,
+                input_topic: settings.topics.input.as_str().to_owned(),
+                output_topic: settings.topics.output.as_str().to_owned(),
+                dlq_topic: settings.topics.dlq.as_str().to_owned(),
+                alerts_topic: settings.topics.alerts.map(|t| t.as_str().to_owned()),
+                kafka_config: settings.kafka_config.as_map().clone(),
+                max_in_flight: tuning.max_in_flight.get(),
+                drain_timeout: tuning.drain_timeout,
+                commit_interval: tuning.commit_interval,
+                workers: tuning.workers.get(),
+            },
+            input_format: settings.input_format,
+            output_format: settings.output_format,
+            schema_registry_url: settings
+                .schema_registry_url
+                .map(|url| url.as_str().to_owned()),
+            admin_addr: settings.admin_addr,
+            rule_pack: settings.rule_pack.map(|file| file.pack),
+        }
+    }
+}
+
 impl App {
     /// Builds the pipeline (registering the outcome schema when the output is Confluent
     /// framed). Blocking; fails with a one-line cause naming the setting at fault.
@@ -64,13 +93,18 @@ impl App {
             }
             _ => None,
         };
-        let encoder = Encoder::new(spec.output_format, schema_id).context("invalid --output-format")?;
+        let encoder =
+            Encoder::new(spec.output_format, schema_id).context("invalid --output-format")?;
         let engine = match spec.rule_pack.clone() {
             Some(pack) => Engine::new(pack),
             None => Engine::built_in(),
         };
         let metrics = Arc::new(Metrics::new(engine.rule_pack_version()));
-        let pipeline = Arc::new(Pipeline::new(Decoder::new(spec.input_format), engine, encoder));
+        let pipeline = Arc::new(Pipeline::new(
+            Decoder::new(spec.input_format),
+            engine,
+            encoder,
+        ));
         Ok(Self {
             spec,
             pipeline,
@@ -111,9 +145,10 @@ impl App {
         let config = self.spec.loop_config.clone();
         let (pipeline, registry) = (self.pipeline, self.registry);
         // The loop blocks (polling, synchronous commits): it gets its own thread.
-        let result = tokio::task::spawn_blocking(move || worker::run(&config, pipeline, registry, shared))
-            .await
-            .context("the consumer thread panicked")?;
+        let result =
+            tokio::task::spawn_blocking(move || worker::run(&config, pipeline, registry, shared))
+                .await
+                .context("the consumer thread panicked")?;
         if result.is_err() {
             shutdown.fail("the Kafka loop stopped");
         } else {

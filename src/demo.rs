@@ -6,7 +6,6 @@
 //! service's own metrics and the group's committed offsets.
 
 use std::io::{IsTerminal, Write};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -19,6 +18,7 @@ use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 
 use crate::app::{App, ServiceSpec};
 use crate::codec::{InputFormat, OutputFormat};
+use crate::config::DemoSettings;
 use crate::domain::Verdict;
 use crate::generate::{self, GenerateSpec};
 use crate::metrics::Metrics;
@@ -34,30 +34,31 @@ const GROUP: &str = "traction-screen-demo";
 /// One message in this many is a poison message, to show dead-lettering.
 const POISON_EVERY: u64 = 500;
 
-#[derive(Clone, Debug)]
-pub struct DemoSpec {
-    pub events: u64,
-    /// Events per second; unlimited when `None`.
-    pub rate: Option<u32>,
-    pub admin_addr: SocketAddr,
-    pub partitions: i32,
-    pub workers: usize,
-}
-
-pub fn run(spec: &DemoSpec) -> anyhow::Result<()> {
+pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
+    let partitions = i32::from(spec.partitions.get());
     let cluster = MockCluster::new(1).context("cannot start the in-process Kafka cluster")?;
     let brokers = cluster.bootstrap_servers();
-    for (topic, partitions) in [(INPUT, spec.partitions), (OUTPUT, spec.partitions), (DLQ, 1), (ALERTS, 1)] {
+    for (topic, partitions) in [
+        (INPUT, partitions),
+        (OUTPUT, partitions),
+        (DLQ, 1),
+        (ALERTS, 1),
+    ] {
         cluster
             .create_topic(topic, partitions, 1)
             .with_context(|| format!("cannot create topic {topic}"))?;
     }
     eprintln!("traction-screen demo");
     eprintln!("  in-process Kafka (librdkafka mock cluster) at {brokers}");
-    eprintln!("  topics: {INPUT} ({} partitions) -> {OUTPUT}, {ALERTS}, {DLQ}", spec.partitions);
-    eprintln!("  metrics: http://{}/metrics   readiness: http://{}/readyz", spec.admin_addr, spec.admin_addr);
-    let rate = spec.rate.map_or("unlimited".to_owned(), |r| format!("{r}/s"));
-    eprintln!("  generating {} synthetic encounters at {rate} (JSON and Avro, 1 in {POISON_EVERY} poison)\n", spec.events);
+    eprintln!("  topics: {INPUT} ({partitions} partitions) -> {OUTPUT}, {ALERTS}, {DLQ}");
+    eprintln!(
+        "  metrics: http://{}/metrics   readiness: http://{}/readyz",
+        spec.admin_addr, spec.admin_addr
+    );
+    eprintln!(
+        "  generating {} synthetic encounters at {}/s (JSON and Avro, 1 in {POISON_EVERY} poison)\n",
+        spec.events, spec.rate
+    );
 
     let app = App::build(service_spec(spec, &brokers))?;
     let metrics = app.metrics();
@@ -75,21 +76,31 @@ pub fn run(spec: &DemoSpec) -> anyhow::Result<()> {
     };
 
     let started = Instant::now();
-    let finished = watch_progress(&metrics, spec.events, &shutdown, started);
+    let finished = watch_progress(&metrics, spec.events.get(), &shutdown, started);
     let screening_time = started.elapsed();
     shutdown.trigger();
-    let generated = generator.join().map_err(|_| anyhow::anyhow!("the generator panicked"))??;
-    runtime.block_on(service).context("the service task panicked")??;
+    let generated = generator
+        .join()
+        .map_err(|_| anyhow::anyhow!("the generator panicked"))??;
+    runtime
+        .block_on(service)
+        .context("the service task panicked")??;
     if !finished {
         bail!("stopped before every event was screened");
     }
-    let committed = committed_offsets(&brokers, spec.partitions)?;
-    print_summary(&metrics, generated.produced, generated.poison, committed, screening_time);
+    let committed = committed_offsets(&brokers, partitions)?;
+    print_summary(
+        &metrics,
+        generated.produced,
+        generated.poison,
+        committed,
+        screening_time,
+    );
     drop(cluster);
     Ok(())
 }
 
-fn service_spec(spec: &DemoSpec, brokers: &str) -> ServiceSpec {
+fn service_spec(spec: &DemoSettings, brokers: &str) -> ServiceSpec {
     ServiceSpec {
         loop_config: LoopConfig {
             brokers: brokers.to_owned(),
@@ -99,10 +110,10 @@ fn service_spec(spec: &DemoSpec, brokers: &str) -> ServiceSpec {
             dlq_topic: DLQ.to_owned(),
             alerts_topic: Some(ALERTS.to_owned()),
             kafka_config: Default::default(),
-            max_in_flight: 10_000,
-            drain_timeout: Duration::from_secs(10),
-            commit_interval: Duration::from_millis(500),
-            workers: spec.workers,
+            max_in_flight: spec.tuning.max_in_flight.get(),
+            drain_timeout: spec.tuning.drain_timeout,
+            commit_interval: spec.tuning.commit_interval,
+            workers: spec.tuning.workers.get(),
         },
         input_format: InputFormat::Auto,
         output_format: OutputFormat::AvroSingleObject,
@@ -112,12 +123,12 @@ fn service_spec(spec: &DemoSpec, brokers: &str) -> ServiceSpec {
     }
 }
 
-fn generator_spec(spec: &DemoSpec, brokers: &str) -> GenerateSpec {
+fn generator_spec(spec: &DemoSettings, brokers: &str) -> GenerateSpec {
     GenerateSpec {
         brokers: brokers.to_owned(),
         topic: INPUT.to_owned(),
-        count: spec.events,
-        rate: spec.rate,
+        count: spec.events.get(),
+        rate: Some(spec.rate.get()),
         formats: vec![OutputFormat::AvroSingleObject, OutputFormat::Json],
         seed: 2026,
         schema_registry_url: None,
@@ -128,7 +139,12 @@ fn generator_spec(spec: &DemoSpec, brokers: &str) -> GenerateSpec {
 
 /// Prints progress once a second until every event has an acknowledged outcome or dead
 /// letter (true), or the service stops first (false).
-fn watch_progress(metrics: &Arc<Metrics>, events: u64, shutdown: &Shutdown, started: Instant) -> bool {
+fn watch_progress(
+    metrics: &Arc<Metrics>,
+    events: u64,
+    shutdown: &Shutdown,
+    started: Instant,
+) -> bool {
     let terminal = std::io::stderr().is_terminal();
     let mut last = (Instant::now(), 0u64);
     let deadline = started + Duration::from_secs(600);
@@ -168,7 +184,11 @@ fn watch_progress(metrics: &Arc<Metrics>, events: u64, shutdown: &Shutdown, star
 }
 
 fn done_count(metrics: &Metrics) -> u64 {
-    Verdict::ALL.iter().map(|v| metrics.outcomes_total(*v)).sum::<u64>() + metrics.dead_letters_total()
+    Verdict::ALL
+        .iter()
+        .map(|v| metrics.outcomes_total(*v))
+        .sum::<u64>()
+        + metrics.dead_letters_total()
 }
 
 /// The group's committed offsets on the input topic, summed over partitions.
@@ -196,29 +216,51 @@ fn committed_offsets(brokers: &str, partitions: i32) -> anyhow::Result<i64> {
 }
 
 fn print_summary(metrics: &Metrics, produced: u64, poison: u64, committed: i64, elapsed: Duration) {
-    let outcomes: u64 = Verdict::ALL.iter().map(|v| metrics.outcomes_total(*v)).sum();
-    let percent = |n: u64| if outcomes == 0 { 0.0 } else { 100.0 * n as f64 / outcomes as f64 };
+    let outcomes: u64 = Verdict::ALL
+        .iter()
+        .map(|v| metrics.outcomes_total(*v))
+        .sum();
+    let percent = |n: u64| {
+        if outcomes == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / outcomes as f64
+        }
+    };
     let seconds = elapsed.as_secs_f64();
     println!("\nSummary");
     println!("  events produced     {produced:>8}  ({poison} of them poison messages)");
     println!("  outcomes published  {outcomes:>8}");
     for verdict in Verdict::ALL {
         let n = metrics.outcomes_total(verdict);
-        println!("    {:<6}            {n:>8}  ({:.1}%)", verdict.as_str(), percent(n));
+        println!(
+            "    {:<6}            {n:>8}  ({:.1}%)",
+            verdict.as_str(),
+            percent(n)
+        );
     }
     let reasons: Vec<String> = metrics
         .dead_letters_by_reason()
         .iter()
         .map(|(reason, n)| format!("{reason} {n}"))
         .collect();
-    println!("  dead letters        {:>8}  {}", metrics.dead_letters_total(), reasons.join(", "));
-    println!("  offsets committed   {committed:>8}  (every input offset, after its outcome was acknowledged)");
     println!(
-        "  throughput          {:>8.0} events/s over {seconds:.1} s (paced by the generator; --rate 0 for unlimited)",
+        "  dead letters        {:>8}  {}",
+        metrics.dead_letters_total(),
+        reasons.join(", ")
+    );
+    println!(
+        "  offsets committed   {committed:>8}  (every input offset, after its outcome was acknowledged)"
+    );
+    println!(
+        "  throughput          {:>8.0} events/s over {seconds:.1} s, paced by the generator (--rate)",
         produced as f64 / seconds
     );
     if let Some(mean) = metrics.processing_mean() {
-        println!("  consume -> acknowledged outcome, mean {:.1} ms", mean.as_secs_f64() * 1000.0);
+        println!(
+            "  consume -> acknowledged outcome, mean {:.1} ms",
+            mean.as_secs_f64() * 1000.0
+        );
     }
     println!("  top rules fired:");
     for (rule_id, severity, count) in metrics.findings_by_rule().into_iter().take(10) {

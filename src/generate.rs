@@ -59,7 +59,11 @@ impl ProducerContext for CountingContext {
     type DeliveryOpaque = ();
 
     fn delivery(&self, result: &DeliveryResult<'_>, _: ()) {
-        let counter = if result.is_ok() { &self.0.delivered } else { &self.0.failed };
+        let counter = if result.is_ok() {
+            &self.0.delivered
+        } else {
+            &self.0.failed
+        };
         counter.fetch_add(1, Ordering::Relaxed);
     }
 }
@@ -74,9 +78,10 @@ pub fn produce(spec: &GenerateSpec, stop: &dyn Fn() -> bool) -> anyhow::Result<G
         .collect::<anyhow::Result<Vec<_>>>()?;
     anyhow::ensure!(!encoders.is_empty(), "at least one --format is needed");
     let deliveries = Arc::new(Deliveries::default());
-    let producer: ThreadedProducer<CountingContext> = client_config(&spec.brokers, &spec.kafka_config, Role::Producer)
-        .create_with_context(CountingContext(Arc::clone(&deliveries)))
-        .context("cannot create the Kafka producer (check --brokers and --kafka-config)")?;
+    let producer: ThreadedProducer<CountingContext> =
+        client_config(&spec.brokers, &spec.kafka_config, Role::Producer)
+            .create_with_context(CountingContext(Arc::clone(&deliveries)))
+            .context("cannot create the Kafka producer (check --brokers and --kafka-config)")?;
     let mut synth = Synth::new(spec.seed);
     let mut report = GenerateReport::default();
     let mut buffer = Vec::with_capacity(4096);
@@ -98,10 +103,18 @@ pub fn produce(spec: &GenerateSpec, stop: &dyn Fn() -> bool) -> anyhow::Result<G
                 encoders[(index % encoders.len() as u64) as usize]
                     .encode_encounter(&generated.encounter, &mut buffer)
                     .context("cannot encode a generated encounter")?;
-                *report.by_scenario.entry(generated.scenario.name()).or_default() += 1;
+                *report
+                    .by_scenario
+                    .entry(generated.scenario.name())
+                    .or_default() += 1;
             }
         }
-        send(&producer, &spec.topic, generated.encounter.patient_id.as_bytes(), &buffer)?;
+        send(
+            &producer,
+            &spec.topic,
+            generated.encounter.patient_id.as_bytes(),
+            &buffer,
+        )?;
         report.produced += 1;
     }
     producer
@@ -126,7 +139,9 @@ fn encoder_for(spec: &GenerateSpec, format: OutputFormat) -> anyhow::Result<Enco
             Some(
                 registry
                     .register_with_retry(&subject, ENCOUNTER_SCHEMA, &|| Instant::now() > deadline)
-                    .with_context(|| format!("cannot register the encounter schema as {subject}"))?,
+                    .with_context(|| {
+                        format!("cannot register the encounter schema as {subject}")
+                    })?,
             )
         }
         _ => None,
@@ -146,7 +161,12 @@ fn pace(started: Instant, index: u64, rate: Option<u32>) {
     }
 }
 
-fn send(producer: &ThreadedProducer<CountingContext>, topic: &str, key: &[u8], payload: &[u8]) -> anyhow::Result<()> {
+fn send(
+    producer: &ThreadedProducer<CountingContext>,
+    topic: &str,
+    key: &[u8],
+    payload: &[u8],
+) -> anyhow::Result<()> {
     let mut record = BaseRecord::to(topic).key(key).payload(payload);
     loop {
         match producer.send(record) {
@@ -155,7 +175,9 @@ fn send(producer: &ThreadedProducer<CountingContext>, topic: &str, key: &[u8], p
                 record = returned;
                 thread::sleep(Duration::from_millis(5));
             }
-            Err((error, _)) => return Err(error).with_context(|| format!("cannot produce to {topic}")),
+            Err((error, _)) => {
+                return Err(error).with_context(|| format!("cannot produce to {topic}"));
+            }
         }
     }
 }
@@ -181,8 +203,11 @@ pub fn poison_message(sequence: u64, encounter: &Encounter, out: &mut Vec<u8>) {
             out.extend_from_slice(b"\x02\x04\x06");
         }
         _ => {
-            let encoder = Encoder::new(OutputFormat::AvroSingleObject, None).expect("no schema id needed");
-            encoder.encode_encounter(encounter, out).expect("our own encounter encodes");
+            let encoder =
+                Encoder::new(OutputFormat::AvroSingleObject, None).expect("no schema id needed");
+            encoder
+                .encode_encounter(encounter, out)
+                .expect("our own encounter encodes");
             out.truncate(out.len() / 3);
         }
     }

@@ -12,9 +12,19 @@
 //! `domain`, `codec`, `rules` and `pipeline` are the pure core: synchronous, deterministic,
 //! free of Kafka and tokio. Everything with side effects lives in the subcommands.
 
+pub mod app;
+pub mod check;
+pub mod cli;
 pub mod codec;
+pub mod config;
+pub mod demo;
 pub mod domain;
+pub mod generate;
+pub mod metrics;
+pub mod pipeline;
 pub mod rules;
+pub mod runtime;
 pub mod synth;
+pub mod telemetry;
 #[doc(hidden)]
 pub mod testing;

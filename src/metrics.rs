@@ -250,7 +250,9 @@ impl Metrics {
     /// Mean time from consuming an event to its outcome being acknowledged.
     pub fn processing_mean(&self) -> Option<Duration> {
         let count = self.processing_seconds.get_sample_count();
-        (count > 0).then(|| Duration::from_secs_f64(self.processing_seconds.get_sample_sum() / count as f64))
+        (count > 0).then(|| {
+            Duration::from_secs_f64(self.processing_seconds.get_sample_sum() / count as f64)
+        })
     }
 
     /// (rule id, severity, count) of every finding series that is not zero, most first.
