@@ -27,8 +27,8 @@ impl Rule for StructurallyUnsound {
         let diagnoses = &ctx.event.diagnoses;
         let sound = !lines.is_empty()
             && lines.iter().all(|line| line.units >= 1)
-            && first_repeat(lines, |line| line.line_number).is_none()
-            && first_repeat(diagnoses, |diagnosis| diagnosis.pointer).is_none();
+            && !has_repeat(lines, |line| line.line_number)
+            && !has_repeat(diagnoses, |diagnosis| diagnosis.pointer);
         if !sound {
             out.event(describe(lines, diagnoses));
         }
@@ -58,14 +58,12 @@ fn describe(lines: &[ServiceLine], diagnoses: &[Diagnosis]) -> String {
     format!("Encounter is structurally unsound: {}", problems.join("; "))
 }
 
-/// The first key that occurs more than once, without allocating.
-fn first_repeat<T>(items: &[T], key: impl Fn(&T) -> i32) -> Option<i32> {
-    items.iter().enumerate().find_map(|(index, item)| {
+/// Whether some key occurs more than once. Lines and diagnoses are a handful per event,
+/// so a nested scan beats allocating a set on every event.
+fn has_repeat<T>(items: &[T], key: impl Fn(&T) -> i32) -> bool {
+    items.iter().enumerate().any(|(index, item)| {
         let k = key(item);
-        items[..index]
-            .iter()
-            .any(|earlier| key(earlier) == k)
-            .then_some(k)
+        items[..index].iter().any(|earlier| key(earlier) == k)
     })
 }
 

@@ -1,5 +1,5 @@
 //! TR-007: a decompression table is not ordinary traction. Medicare does not cover
-//! vertebral axial decompression (NCD 124) and commercial payers treat the devices as
+//! vertebral axial decompression (NCD 124) and many commercial payers treat the devices as
 //! experimental however they are coded, so a 97012 line fails when the traction record
 //! names a decompression method or a known decompression device.
 //!
@@ -15,10 +15,10 @@ pub struct Decompression;
 static META: RuleMeta = RuleMeta {
     id: "TR-007",
     title: "Decompression device billed as 97012",
-    remediation: "Do not bill spinal decompression as 97012: for Medicare it is not covered \
-                  (give the patient an ABN before the service and bill with GA, or do not \
-                  bill it); for other payers follow their decompression policy (often \
-                  non-covered or S9090).",
+    remediation: "Do not bill spinal decompression as 97012: Medicare does not cover it (give \
+                  the patient an ABN before the service), and other payers' decompression \
+                  policies decide whether and how it is billed (often non-covered, some accept \
+                  S9090).",
     reference: "NCD 160.16 (id 124) Vertebral Axial Decompression; Aetna CPB 0180; Cigna \
                 CPG275",
 };
@@ -35,19 +35,16 @@ impl Rule for Decompression {
         if !ctx.has_traction_line() {
             return;
         }
-        let cause = if traction.method == TractionMethod::DecompressionDevice {
-            Cause::Method
-        } else if let Some(keyword) = traction.device_name.as_deref().and_then(|name| {
-            ctx.pack
-                .procedures
-                .decompression_device_keywords
-                .iter()
-                .find(|keyword| contains_ignoring_ascii_case(name, keyword))
-        }) {
-            Cause::Keyword(keyword)
-        } else {
-            return;
-        };
+        let cause =
+            if traction.method == TractionMethod::DecompressionDevice {
+                Cause::Method
+            } else if let Some(keyword) = traction.device_name.as_deref().and_then(|name| {
+                find_keyword(name, &ctx.pack.procedures.decompression_device_keywords)
+            }) {
+                Cause::Keyword(keyword)
+            } else {
+                return;
+            };
         for line in ctx.traction_lines() {
             out.line(
                 line.line_number,
@@ -80,21 +77,69 @@ impl fmt::Display for Cause<'_> {
     }
 }
 
-/// Whether `haystack` contains `needle` (lower case), ignoring ASCII case, without
-/// allocating. Comparing bytes is sound for UTF-8: an ASCII byte never occurs inside a
-/// multi-byte character.
-fn contains_ignoring_ascii_case(haystack: &str, needle: &str) -> bool {
-    let needle = needle.as_bytes();
-    !needle.is_empty()
-        && haystack
-            .as_bytes()
-            .windows(needle.len())
-            .any(|window| window.eq_ignore_ascii_case(needle))
+/// The first keyword (lower case) found in `name`, ignoring ASCII case, without
+/// allocating. Every event with a device name goes through this, so instead of scanning
+/// the name once per keyword it is scanned once, and only positions whose first two bytes
+/// could start a keyword (a 256-bit set of hashed byte pairs) are compared in full.
+/// Comparing bytes is sound for UTF-8: an ASCII byte never occurs inside a multi-byte
+/// character.
+fn find_keyword<'k>(name: &str, keywords: &'k [String]) -> Option<&'k str> {
+    let mut one_byte = ByteSet::default();
+    let mut pairs = ByteSet::default();
+    for keyword in keywords {
+        match keyword.as_bytes() {
+            [] => {}
+            [only] => one_byte.insert(*only),
+            [first, second, ..] => pairs.insert(pair_hash(*first, *second)),
+        }
+    }
+    let name = name.as_bytes();
+    (0..name.len())
+        .filter(|&start| {
+            let first = name[start].to_ascii_lowercase();
+            one_byte.contains(first)
+                || name
+                    .get(start + 1)
+                    .is_some_and(|next| pairs.contains(pair_hash(first, next.to_ascii_lowercase())))
+        })
+        .find_map(|start| {
+            keywords
+                .iter()
+                .find(|keyword| starts_with_ignoring_ascii_case(&name[start..], keyword))
+        })
+        .map(String::as_str)
+}
+
+/// Folds two bytes into one; collisions only cost a full comparison.
+fn pair_hash(first: u8, second: u8) -> u8 {
+    first.rotate_left(4) ^ second
+}
+
+fn starts_with_ignoring_ascii_case(text: &[u8], lower_prefix: &str) -> bool {
+    let prefix = lower_prefix.as_bytes();
+    !prefix.is_empty()
+        && text
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+}
+
+/// A set of bytes as a 256-bit mask.
+#[derive(Clone, Copy, Default)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn insert(&mut self, byte: u8) {
+        self.0[usize::from(byte >> 6)] |= 1 << (byte & 63);
+    }
+
+    fn contains(self, byte: u8) -> bool {
+        self.0[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::contains_ignoring_ascii_case;
+    use super::find_keyword;
     use crate::domain::Severity::Error;
     use crate::domain::{PlanType, TractionMethod};
     use crate::testing::*;
@@ -194,12 +239,14 @@ mod tests {
 
     #[test]
     fn keyword_search_ignores_ascii_case_and_survives_non_ascii_text() {
-        assert!(contains_ignoring_ascii_case("Triton DTS", "dts"));
-        assert!(contains_ignoring_ascii_case("Décompression", "compress"));
-        assert!(!contains_ignoring_ascii_case("dt", "dts"));
-        assert!(!contains_ignoring_ascii_case(
-            "Saunders 3D ActiveTrac",
-            "drx"
-        ));
+        let keywords: Vec<String> = ["dts", "compress", "x"].map(String::from).into();
+        assert_eq!(find_keyword("Triton DTS", &keywords), Some("dts"));
+        assert_eq!(find_keyword("Décompression", &keywords), Some("compress"));
+        assert_eq!(find_keyword("dt", &keywords), None);
+        assert_eq!(find_keyword("Saunders 3D ActiveTrac", &keywords), None);
+        // A one-letter keyword matches anywhere, the last byte included.
+        assert_eq!(find_keyword("ProX", &keywords), Some("x"));
+        // The keyword found at the earliest position wins.
+        assert_eq!(find_keyword("XDTS", &keywords), Some("x"));
     }
 }
