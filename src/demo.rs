@@ -75,9 +75,7 @@ pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
         thread::spawn(move || generate::produce(&spec, &|| stop.is_triggered()))
     };
 
-    let started = Instant::now();
-    let finished = watch_progress(&metrics, spec.events.get(), &shutdown, started);
-    let screening_time = started.elapsed();
+    let progress = watch_progress(&metrics, spec.events.get(), &shutdown);
     shutdown.trigger();
     let generated = generator
         .join()
@@ -85,9 +83,9 @@ pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
     runtime
         .block_on(service)
         .context("the service task panicked")??;
-    if !finished {
+    let Some(screening_time) = progress else {
         bail!("stopped before every event was screened");
-    }
+    };
     let committed = committed_offsets(&brokers, partitions)?;
     print_summary(
         &metrics,
@@ -138,30 +136,34 @@ fn generator_spec(spec: &DemoSettings, brokers: &str) -> GenerateSpec {
 }
 
 /// Prints progress once a second until every event has an acknowledged outcome or dead
-/// letter (true), or the service stops first (false).
-fn watch_progress(
-    metrics: &Arc<Metrics>,
-    events: u64,
-    shutdown: &Shutdown,
-    started: Instant,
-) -> bool {
+/// letter, returning the time from the first acknowledged outcome to the last; `None` when
+/// the service stopped first.
+fn watch_progress(metrics: &Arc<Metrics>, events: u64, shutdown: &Shutdown) -> Option<Duration> {
     let terminal = std::io::stderr().is_terminal();
     let mut last = (Instant::now(), 0u64);
-    let deadline = started + Duration::from_secs(600);
+    let mut first_done: Option<Instant> = None;
+    let deadline = Instant::now() + Duration::from_secs(600);
     loop {
         thread::sleep(Duration::from_millis(250));
         let done = done_count(metrics);
+        if done > 0 && first_done.is_none() {
+            first_done = Some(Instant::now());
+        }
         if last.0.elapsed() >= Duration::from_secs(1) || done >= events {
             let rate = (done - last.1) as f64 / last.0.elapsed().as_secs_f64();
-            let line = format!(
-                "  {:>7} / {events} screened  PASS {:>6}  REVIEW {:>6}  FAIL {:>6}  dead letters {:>4}  {:>7.0} events/s",
-                done,
-                metrics.outcomes_total(Verdict::Pass),
-                metrics.outcomes_total(Verdict::Review),
-                metrics.outcomes_total(Verdict::Fail),
-                metrics.dead_letters_total(),
-                rate,
-            );
+            let line = if done == 0 {
+                "  waiting for the consumer group to form (the mock cluster delays the first rebalance by 3 s)".to_owned()
+            } else {
+                format!(
+                    "  {:>7} / {events} screened  PASS {:>6}  REVIEW {:>6}  FAIL {:>6}  dead letters {:>4}  {:>7.0} events/s",
+                    done,
+                    metrics.outcomes_total(Verdict::Pass),
+                    metrics.outcomes_total(Verdict::Review),
+                    metrics.outcomes_total(Verdict::Fail),
+                    metrics.dead_letters_total(),
+                    rate,
+                )
+            };
             if terminal {
                 eprint!("\r{line}");
             } else {
@@ -174,11 +176,11 @@ fn watch_progress(
             if terminal {
                 eprintln!();
             }
-            return true;
+            return first_done.map(|first| first.elapsed());
         }
         if shutdown.is_triggered() || Instant::now() > deadline {
             eprintln!();
-            return false;
+            return None;
         }
     }
 }
@@ -253,8 +255,8 @@ fn print_summary(metrics: &Metrics, produced: u64, poison: u64, committed: i64, 
         "  offsets committed   {committed:>8}  (every input offset, after its outcome was acknowledged)"
     );
     println!(
-        "  throughput          {:>8.0} events/s over {seconds:.1} s, paced by the generator (--rate)",
-        produced as f64 / seconds
+        "  throughput          {:>8.0} events/s from the first outcome to the last ({seconds:.1} s; the generator is paced by --rate)",
+        produced as f64 / seconds.max(0.001)
     );
     if let Some(mean) = metrics.processing_mean() {
         println!(

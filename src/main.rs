@@ -43,18 +43,18 @@ fn finish(outcome: Result<anyhow::Result<()>, traction_screen::config::ConfigErr
 }
 
 fn run(settings: RunSettings) -> anyhow::Result<()> {
-    telemetry::init(settings.tuning.log_format);
+    telemetry::init(settings.tuning.log_format, telemetry::SERVICE_FILTER);
     let app = App::build(ServiceSpec::from_settings(settings))?;
     runtime()?.block_on(app.run(Shutdown::new(), true))
 }
 
 fn run_demo(settings: &DemoSettings) -> anyhow::Result<()> {
-    telemetry::init(settings.tuning.log_format);
+    telemetry::init(settings.tuning.log_format, telemetry::DEMO_FILTER);
     demo::run(settings)
 }
 
 fn run_generate(settings: GenerateSettings) -> anyhow::Result<()> {
-    telemetry::init(LogFormat::Auto);
+    telemetry::init(LogFormat::Auto, telemetry::SERVICE_FILTER);
     let spec = GenerateSpec {
         brokers: settings.brokers.to_bootstrap_servers(),
         topic: settings.topic.as_str().to_owned(),

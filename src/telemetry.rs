@@ -1,6 +1,6 @@
 //! Logging: `tracing` to standard error, human-readable on a terminal and JSON otherwise.
 //!
-//! `RUST_LOG` overrides the default filter. The default keeps librdkafka at warnings and
+//! `RUST_LOG` overrides the default filter. The defaults keep librdkafka at warnings and
 //! the HTTP client below trace level (its trace output would include request headers).
 //! Nothing the service logs carries a patient id, a diagnosis or free text.
 
@@ -10,11 +10,16 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
-const DEFAULT_FILTER: &str = "info,librdkafka=warn,ureq=warn,ureq_proto=warn,rustls=warn";
+/// The default filter of the service.
+pub const SERVICE_FILTER: &str = "info,librdkafka=warn,ureq=warn,ureq_proto=warn,rustls=warn";
+/// The demo's default: its progress line and summary say what matters, so only errors are
+/// logged.
+pub const DEMO_FILTER: &str = "error";
 
-pub fn init(format: LogFormat) {
+/// Installs the subscriber; `default_filter` applies unless `RUST_LOG` is set.
+pub fn init(format: LogFormat, default_filter: &str) {
     let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -27,6 +32,6 @@ pub fn init(format: LogFormat) {
     } else {
         builder.with_target(false).try_init()
     };
-    // A second init (tests, the demo calling into `run`'s code) keeps the first subscriber.
+    // A second init (tests calling into the same code) keeps the first subscriber.
     let _ = result;
 }

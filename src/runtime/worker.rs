@@ -184,8 +184,14 @@ fn consume(consumer: &Consumer_, lanes: &[Sender<Job>], shared: &Arc<Shared>, co
         shared.metrics.set_in_flight(in_flight);
         if !paused && in_flight >= config.max_in_flight {
             paused = set_paused(consumer, true);
+            if paused {
+                info!(in_flight, "in-flight bound reached: consumption paused");
+            }
         } else if paused && in_flight <= config.max_in_flight * 3 / 4 {
             paused = !set_paused(consumer, false);
+            if !paused {
+                info!(in_flight, "acknowledgements caught up: consumption resumed");
+            }
         }
         match consumer.poll(Duration::from_millis(100)) {
             Some(Ok(message)) => dispatch(&message, lanes, shared),
@@ -231,18 +237,7 @@ fn set_paused(consumer: &Consumer_, pause: bool) -> bool {
         consumer.resume(&assignment)
     };
     match result {
-        Ok(()) => {
-            info!(
-                paused = pause,
-                "in-flight bound {} consumption",
-                if pause {
-                    "reached: pausing"
-                } else {
-                    "cleared: resuming"
-                }
-            );
-            true
-        }
+        Ok(()) => true,
         Err(error) => {
             warn!(%error, "cannot change pause state");
             false
