@@ -236,6 +236,8 @@ fn report_reject(place: &str, error: &DecodeError, err: &mut dyn Write) {
 
 /// Prints outcomes as they come and keeps the counts for the summary.
 struct Report<'w> {
+    /// The output was closed by its reader.
+    closed: bool,
     format: CheckFormat,
     out: &'w mut dyn Write,
     verdicts: BTreeMap<Verdict, usize>,
@@ -250,6 +252,7 @@ impl<'w> Report<'w> {
             .map(|rule| (rule.meta().id, rule.meta().title))
             .collect();
         Self {
+            closed: false,
             format,
             out,
             verdicts: BTreeMap::new(),
@@ -266,9 +269,24 @@ impl<'w> Report<'w> {
                 .entry((finding.rule_id.to_string(), finding.severity))
                 .or_default() += 1;
         }
-        match self.format {
+        if self.closed {
+            return Ok(());
+        }
+        let written = match self.format {
             CheckFormat::Jsonl => writeln!(self.out, "{}", codec::json::outcome_to_json(outcome)),
             CheckFormat::Table => self.table_row(outcome),
+        };
+        self.unless_closed(written)
+    }
+
+    /// A reader that went away (`check … | head`) is not an error: stop writing quietly.
+    fn unless_closed(&mut self, written: io::Result<()>) -> io::Result<()> {
+        match written {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
         }
     }
 
@@ -306,10 +324,15 @@ impl<'w> Report<'w> {
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        if self.format == CheckFormat::Table {
-            self.summary()?;
+        if self.closed {
+            return Ok(());
         }
-        self.out.flush()
+        let mut written = Ok(());
+        if self.format == CheckFormat::Table {
+            written = self.summary();
+        }
+        let flushed = written.and_then(|()| self.out.flush());
+        self.unless_closed(flushed)
     }
 
     fn summary(&mut self) -> io::Result<()> {
