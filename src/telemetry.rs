@@ -30,7 +30,10 @@ pub fn init(format: LogFormat, default_filter: &str) {
             .with_current_span(true)
             .try_init()
     } else {
-        builder.with_target(false).try_init()
+        builder
+            .with_target(false)
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init()
     };
     // A second init (tests calling into the same code) keeps the first subscriber.
     let _ = result;

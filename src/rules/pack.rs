@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
@@ -100,6 +101,8 @@ pub struct ProcedureLists {
     pub telehealth_modifiers: Vec<String>,
     /// Lower case.
     pub decompression_device_keywords: Vec<String>,
+    /// The keywords compiled once, matched ignoring ASCII case.
+    decompression_matcher: AhoCorasick,
 }
 
 impl ProcedureLists {
@@ -115,6 +118,13 @@ impl ProcedureLists {
 
     pub fn is_home_traction_equipment(&self, code: &str) -> bool {
         self.home_traction_equipment.contains(code)
+    }
+
+    /// The first decompression keyword found in a device name (ASCII case ignored).
+    pub fn decompression_keyword(&self, device_name: &str) -> Option<&str> {
+        self.decompression_matcher
+            .find(device_name)
+            .map(|found| self.decompression_device_keywords[found.pattern().as_usize()].as_str())
     }
 }
 
@@ -470,17 +480,24 @@ fn validate_procedures(file: ProceduresFile) -> Result<ProcedureLists, PackError
         &file.decompression_device_keywords,
         |s| !s.trim().is_empty(),
     )?;
+    let keywords: Vec<String> = file
+        .decompression_device_keywords
+        .iter()
+        .map(|k| k.trim().to_lowercase())
+        .collect();
+    let decompression_matcher = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(&keywords)
+        .map_err(|e| entry_error("procedures.decompression_device_keywords", e.to_string()))?;
     Ok(ProcedureLists {
         timed: codes("timed", file.timed)?,
         active_untimed: codes("active_untimed", file.active_untimed)?,
         home_traction_equipment: codes("home_traction_equipment", file.home_traction_equipment)?,
         telehealth_places_of_service: file.telehealth_places_of_service,
         telehealth_modifiers: file.telehealth_modifiers,
-        decompression_device_keywords: file
-            .decompression_device_keywords
-            .iter()
-            .map(|k| k.trim().to_lowercase())
-            .collect(),
+        decompression_device_keywords: keywords,
+        decompression_matcher,
     })
 }
 

@@ -35,16 +35,17 @@ impl Rule for Decompression {
         if !ctx.has_traction_line() {
             return;
         }
-        let cause =
-            if traction.method == TractionMethod::DecompressionDevice {
-                Cause::Method
-            } else if let Some(keyword) = traction.device_name.as_deref().and_then(|name| {
-                find_keyword(name, &ctx.pack.procedures.decompression_device_keywords)
-            }) {
-                Cause::Keyword(keyword)
-            } else {
-                return;
-            };
+        let cause = if traction.method == TractionMethod::DecompressionDevice {
+            Cause::Method
+        } else if let Some(keyword) = traction
+            .device_name
+            .as_deref()
+            .and_then(|name| ctx.pack.procedures.decompression_keyword(name))
+        {
+            Cause::Keyword(keyword)
+        } else {
+            return;
+        };
         for line in ctx.traction_lines() {
             out.line(
                 line.line_number,
@@ -77,71 +78,11 @@ impl fmt::Display for Cause<'_> {
     }
 }
 
-/// The first keyword (lower case) found in `name`, ignoring ASCII case, without
-/// allocating. Every event with a device name goes through this, so instead of scanning
-/// the name once per keyword it is scanned once, and only positions whose first two bytes
-/// could start a keyword (a 256-bit set of hashed byte pairs) are compared in full.
-/// Comparing bytes is sound for UTF-8: an ASCII byte never occurs inside a multi-byte
-/// character.
-fn find_keyword<'k>(name: &str, keywords: &'k [String]) -> Option<&'k str> {
-    let mut one_byte = ByteSet::default();
-    let mut pairs = ByteSet::default();
-    for keyword in keywords {
-        match keyword.as_bytes() {
-            [] => {}
-            [only] => one_byte.insert(*only),
-            [first, second, ..] => pairs.insert(pair_hash(*first, *second)),
-        }
-    }
-    let name = name.as_bytes();
-    (0..name.len())
-        .filter(|&start| {
-            let first = name[start].to_ascii_lowercase();
-            one_byte.contains(first)
-                || name
-                    .get(start + 1)
-                    .is_some_and(|next| pairs.contains(pair_hash(first, next.to_ascii_lowercase())))
-        })
-        .find_map(|start| {
-            keywords
-                .iter()
-                .find(|keyword| starts_with_ignoring_ascii_case(&name[start..], keyword))
-        })
-        .map(String::as_str)
-}
-
-/// Folds two bytes into one; collisions only cost a full comparison.
-fn pair_hash(first: u8, second: u8) -> u8 {
-    first.rotate_left(4) ^ second
-}
-
-fn starts_with_ignoring_ascii_case(text: &[u8], lower_prefix: &str) -> bool {
-    let prefix = lower_prefix.as_bytes();
-    !prefix.is_empty()
-        && text
-            .get(..prefix.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
-}
-
-/// A set of bytes as a 256-bit mask.
-#[derive(Clone, Copy, Default)]
-struct ByteSet([u64; 4]);
-
-impl ByteSet {
-    fn insert(&mut self, byte: u8) {
-        self.0[usize::from(byte >> 6)] |= 1 << (byte & 63);
-    }
-
-    fn contains(self, byte: u8) -> bool {
-        self.0[usize::from(byte >> 6)] & (1 << (byte & 63)) != 0
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::find_keyword;
     use crate::domain::Severity::Error;
     use crate::domain::{PlanType, TractionMethod};
+    use crate::rules::RulePack;
     use crate::testing::*;
 
     fn with_device(name: &str) -> crate::domain::Encounter {
@@ -239,14 +180,15 @@ mod tests {
 
     #[test]
     fn keyword_search_ignores_ascii_case_and_survives_non_ascii_text() {
-        let keywords: Vec<String> = ["dts", "compress", "x"].map(String::from).into();
-        assert_eq!(find_keyword("Triton DTS", &keywords), Some("dts"));
-        assert_eq!(find_keyword("Décompression", &keywords), Some("compress"));
-        assert_eq!(find_keyword("dt", &keywords), None);
-        assert_eq!(find_keyword("Saunders 3D ActiveTrac", &keywords), None);
-        // A one-letter keyword matches anywhere, the last byte included.
-        assert_eq!(find_keyword("ProX", &keywords), Some("x"));
+        let procedures = RulePack::built_in().procedures;
+        let find = |name| procedures.decompression_keyword(name);
+        assert_eq!(find("Chattanooga Triton DTS"), Some("dts"));
+        assert_eq!(find("Décompression DECOMPRESSION table"), Some("decompress"));
+        assert_eq!(find("DRX9000"), Some("drx"));
+        assert_eq!(find("ACCU-SPINA"), Some("accu-spina"));
+        assert_eq!(find("dt"), None);
+        assert_eq!(find("Saunders 3D ActiveTrac"), None);
         // The keyword found at the earliest position wins.
-        assert_eq!(find_keyword("XDTS", &keywords), Some("x"));
+        assert_eq!(find("IDD with a DRX head"), Some("idd"));
     }
 }
