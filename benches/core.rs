@@ -18,7 +18,10 @@ const MIX: usize = 2_000;
 
 /// The generator's mix (clean claims, common errors, out-of-scope visits).
 fn mix() -> Vec<Encounter> {
-    Synth::new(7).take(MIX).map(|generated| generated.encounter).collect()
+    Synth::new(7)
+        .take(MIX)
+        .map(|generated| generated.encounter)
+        .collect()
 }
 
 fn encoded(events: &[Encounter], format: OutputFormat) -> Vec<Vec<u8>> {
@@ -27,7 +30,9 @@ fn encoded(events: &[Encounter], format: OutputFormat) -> Vec<Vec<u8>> {
         .iter()
         .map(|event| {
             let mut bytes = Vec::new();
-            encoder.encode_encounter(event, &mut bytes).expect("encodes");
+            encoder
+                .encode_encounter(event, &mut bytes)
+                .expect("encodes");
             bytes
         })
         .collect()
@@ -86,7 +91,8 @@ fn codecs(c: &mut Criterion) {
                 let mut body = &bytes[10..];
                 // Decoding to apache-avro's `Value` alone (its `from_value` into our types
                 // is extra work on top, so this is a lower bound of that path).
-                let value = apache_avro::from_avro_datum(&schema, &mut body, Some(&schema)).expect("decodes");
+                let value = apache_avro::from_avro_datum(&schema, &mut body, Some(&schema))
+                    .expect("decodes");
                 black_box(value);
             }
         })

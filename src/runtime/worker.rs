@@ -182,16 +182,17 @@ fn consume(consumer: &Consumer_, lanes: &[Sender<Job>], shared: &Arc<Shared>, co
     while !shared.shutdown.is_triggered() {
         let in_flight = shared.in_flight();
         shared.metrics.set_in_flight(in_flight);
-        if !paused && in_flight >= config.max_in_flight {
-            paused = set_paused(consumer, true);
-            if paused {
+        if in_flight >= config.max_in_flight {
+            // Pausing again while paused also covers partitions assigned since.
+            let newly = !paused;
+            paused = set_paused(consumer, true) || paused;
+            if newly && paused {
                 info!(in_flight, "in-flight bound reached: consumption paused");
             }
-        } else if paused && in_flight <= config.max_in_flight * 3 / 4 {
-            paused = !set_paused(consumer, false);
-            if !paused {
-                info!(in_flight, "acknowledgements caught up: consumption resumed");
-            }
+        } else if paused && in_flight <= config.max_in_flight * 3 / 4 && set_paused(consumer, false)
+        {
+            paused = false;
+            info!(in_flight, "acknowledgements caught up: consumption resumed");
         }
         match consumer.poll(Duration::from_millis(100)) {
             Some(Ok(message)) => dispatch(&message, lanes, shared),

@@ -28,7 +28,9 @@ struct ExpectedFinding {
 /// Screens `tests/fixtures/<folder>/encounters.jsonl` against `expected.jsonl`; returns the
 /// number of cases.
 fn walk(folder: &str) -> usize {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(folder);
     let read = |name: &str| {
         let path = dir.join(name);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -73,7 +75,12 @@ fn walk(folder: &str) -> usize {
             let messages: Vec<String> = screening
                 .findings
                 .iter()
-                .map(|f| format!("    {} {:?} line {:?}: {}", f.rule_id, f.severity, f.line_number, f.message))
+                .map(|f| {
+                    format!(
+                        "    {} {:?} line {:?}: {}",
+                        f.rule_id, f.severity, f.line_number, f.message
+                    )
+                })
                 .collect();
             failures.push(format!(
                 "{place} ({}):\n  expected {want:?}\n  got      {got:?}\n{}",

@@ -183,7 +183,10 @@ mod tests {
         let procedures = RulePack::built_in().procedures;
         let find = |name| procedures.decompression_keyword(name);
         assert_eq!(find("Chattanooga Triton DTS"), Some("dts"));
-        assert_eq!(find("Décompression DECOMPRESSION table"), Some("decompress"));
+        assert_eq!(
+            find("Décompression DECOMPRESSION table"),
+            Some("decompress")
+        );
         assert_eq!(find("DRX9000"), Some("drx"));
         assert_eq!(find("ACCU-SPINA"), Some("accu-spina"));
         assert_eq!(find("dt"), None);
