@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Real-broker tier: start a tansu broker (Kafka protocol, memory storage) on a free port,
+# run the tests of tests/it/tansu.rs against it, stop it. Needs `tansu` 0.6.0 on PATH:
+#   cargo install tansu --version 0.6.0 --locked --features dynostore
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+log=$(mktemp -t tansu.XXXXXX.log)
+tansu broker \
+  --listener-url "tcp://127.0.0.1:${port}" \
+  --advertised-listener-url "tcp://127.0.0.1:${port}" \
+  --storage-engine memory://tansu/ >"$log" 2>&1 &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 100); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then break; fi
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "tansu exited at start:" >&2; cat "$log" >&2; exit 1
+  fi
+  sleep 0.1
+done
+echo "tansu $(tansu --version | awk '{print $2}') listening on 127.0.0.1:${port}"
+
+TANSU_BROKERS="127.0.0.1:${port}" cargo test --locked --test it tansu:: -- --test-threads=1 \
+  || { echo "--- tansu log (last 50 lines) ---" >&2; tail -n 50 "$log" >&2; exit 1; }
