@@ -1,0 +1,207 @@
+//! The real `traction-screen` binary as a child process: started with `run` against a
+//! bootstrap-servers string, its standard error (JSON logs) captured to show when a test
+//! fails, stopped with SIGTERM (clean shutdown) or SIGKILL (crash). A child still running
+//! when its handle drops is killed, so a failing test leaves no process behind, and its
+//! logs are printed.
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use super::PATIENCE;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_traction-screen");
+
+/// A free loopback address for the admin server: bound, read and released (the service
+/// binds it right after; the kernel does not hand the same ephemeral port out again soon).
+pub fn free_admin_addr() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    listener
+        .local_addr()
+        .expect("a bound listener has an address")
+}
+
+pub struct Service {
+    name: String,
+    child: Mutex<Child>,
+    admin_addr: SocketAddr,
+    logs: Arc<Mutex<Vec<String>>>,
+    /// Reads standard error until the child closes it (at exit).
+    log_reader: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Service {
+    /// `traction-screen run` against `brokers` in consumer group `group`, with JSON logs,
+    /// a free admin port, short commit intervals and drain bounds, then `extra` flags
+    /// (later flags win).
+    pub fn run(name: &str, brokers: &str, group: &str, extra: &[&str]) -> Self {
+        let admin_addr = free_admin_addr();
+        let admin = admin_addr.to_string();
+        let mut args = vec![
+            "run",
+            "--brokers",
+            brokers,
+            "--group-id",
+            group,
+            "--admin-addr",
+            &admin,
+            "--log-format",
+            "json",
+            "--commit-interval-ms",
+            "200",
+            "--drain-timeout",
+            "20",
+            "--workers",
+            "2",
+        ];
+        args.extend_from_slice(extra);
+        Self::spawn(name, &args, admin_addr)
+    }
+
+    /// The binary with exactly `args` (e.g. a command line that must be refused).
+    pub fn spawn(name: &str, args: &[&str], admin_addr: SocketAddr) -> Self {
+        let mut command = Command::new(BINARY);
+        command
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        // The test's environment must not configure the child behind the flags' back.
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("TRACTION_SCREEN_") || key == "RUST_LOG" {
+                command.env_remove(key);
+            }
+        }
+        // To debug a failing test: e.g. TRACTION_IT_CHILD_LOG=debug,librdkafka=debug (with
+        // `--kafka-config debug=cgrp` for librdkafka's own debug contexts).
+        if let Some(filter) = std::env::var_os("TRACTION_IT_CHILD_LOG") {
+            command.env("RUST_LOG", filter);
+        }
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {BINARY}: {e}"));
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let log_reader = child.stderr.take().map(|stderr| {
+            let sink = Arc::clone(&logs);
+            thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    sink.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+                }
+            })
+        });
+        Self {
+            name: name.to_owned(),
+            child: Mutex::new(child),
+            admin_addr,
+            logs,
+            log_reader: Mutex::new(log_reader),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn admin_addr(&self) -> SocketAddr {
+        self.admin_addr
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child().id()
+    }
+
+    /// What the child wrote to standard error so far, headed by its name.
+    pub fn logs(&self) -> String {
+        let lines = self.log_lines();
+        format!(
+            "---- {} standard error ({} lines) ----\n{}",
+            self.name,
+            lines.len(),
+            lines.join("\n")
+        )
+    }
+
+    pub fn log_lines(&self) -> Vec<String> {
+        self.logs.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The exit status, if the child has exited.
+    pub fn exit_status(&self) -> Option<ExitStatus> {
+        self.child().try_wait().ok().flatten()
+    }
+
+    /// Asks for a clean shutdown, as Kubernetes does.
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("kill(1) runs");
+        assert!(status.success(), "cannot send SIGTERM to {}", self.name);
+    }
+
+    /// Kills the child without warning (SIGKILL): a crash.
+    pub fn kill(&self) {
+        self.child()
+            .kill()
+            .unwrap_or_else(|e| panic!("cannot kill {}: {e}", self.name));
+    }
+
+    /// Waits for the child to exit; fails the test (with its logs) if it does not.
+    pub fn wait_exit(&self) -> ExitStatus {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.exit_status() {
+                // The child's last words are read once its end of the pipe is closed.
+                let reader = self
+                    .log_reader
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take();
+                if let Some(reader) = reader {
+                    let _ = reader.join();
+                }
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} did not exit within {PATIENCE:?}",
+                self.name
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// SIGTERM, then asserts a clean exit (status 0).
+    pub fn stop(&self) {
+        self.terminate();
+        let status = self.wait_exit();
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "{} did not shut down cleanly",
+            self.name
+        );
+    }
+
+    fn child(&self) -> std::sync::MutexGuard<'_, Child> {
+        self.child.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for Service {
+    /// Kills a child still running; when the test is failing, shows what it logged (every
+    /// service of the test, including those that already exited).
+    fn drop(&mut self) {
+        let child = self.child.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Ok(None) = child.try_wait() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if thread::panicking() {
+            eprintln!("{}", self.logs());
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! What the tests feed the service, and what it must make of it: seeded synthetic
+//! encounters in mixed wire formats and poison messages of every kind, each paired with
+//! its expected fate as the pure pipeline decides it (an outcome, or a dead letter with a
+//! reason). Also the decoding of published outcomes.
+
+use std::sync::LazyLock;
+
+use traction_screen::codec::{self, Encoder, OUTCOME_SCHEMA, OutputFormat, limits};
+use traction_screen::domain::{Outcome, Timestamp};
+use traction_screen::generate::poison_message;
+use traction_screen::pipeline::Pipeline;
+use traction_screen::synth::Synth;
+
+use super::kafka::Message;
+
+/// The service's configuration as the tests run it: built-in pack, auto-detected input.
+static PIPELINE: LazyLock<Pipeline> = LazyLock::new(Pipeline::with_defaults);
+static OUTCOME: LazyLock<serde_avro_fast::Schema> =
+    LazyLock::new(|| OUTCOME_SCHEMA.parse().expect("the outcome schema parses"));
+
+/// What must become of an input message.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expect {
+    /// This outcome (compared without `screened_at` and `source`).
+    Outcome(Box<Outcome>),
+    /// A dead letter with this `dlq.reason`.
+    DeadLetter(&'static str),
+}
+
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub message: Message,
+    pub expect: Expect,
+}
+
+impl Input {
+    /// The expected outcome, for an input that must be screened.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        match &self.expect {
+            Expect::Outcome(outcome) => Some(outcome),
+            Expect::DeadLetter(_) => None,
+        }
+    }
+
+    pub fn event_id(&self) -> Option<&str> {
+        self.outcome().map(|o| o.event_id.as_str())
+    }
+}
+
+/// What the pure pipeline makes of a message value.
+pub fn expect(payload: &[u8]) -> Expect {
+    match PIPELINE.process(payload, Timestamp(0), None) {
+        Ok(outcome) => Expect::Outcome(Box::new(outcome)),
+        Err(reject) => Expect::DeadLetter(reject.code()),
+    }
+}
+
+/// `count` synthetic encounters of generator seed `seed`, keyed by patient id, written in
+/// turn as JSON and as single-object Avro.
+pub fn encounters(seed: u64, count: usize) -> Vec<Input> {
+    let formats = [OutputFormat::Json, OutputFormat::AvroSingleObject];
+    Synth::new(seed)
+        .take(count)
+        .enumerate()
+        .map(|(index, generated)| {
+            let mut payload = Vec::new();
+            Encoder::new(formats[index % formats.len()], None)
+                .expect("no schema id needed")
+                .encode_encounter(&generated.encounter, &mut payload)
+                .expect("a generated encounter encodes");
+            let expect = expect(&payload);
+            assert!(
+                matches!(expect, Expect::Outcome(_)),
+                "generated encounter {index} of seed {seed} does not decode: {expect:?}"
+            );
+            Input {
+                message: Message {
+                    key: Some(generated.encounter.patient_id.into_bytes()),
+                    payload: Some(payload),
+                    headers: Vec::new(),
+                },
+                expect,
+            }
+        })
+        .collect()
+}
+
+/// Headers a producer may have set; a dead letter must carry them unchanged, in order,
+/// including one without a value.
+pub fn producer_headers(sequence: u64) -> Vec<(String, Option<Vec<u8>>)> {
+    vec![
+        (
+            "trace-id".to_owned(),
+            Some(format!("trace-{sequence}").into_bytes()),
+        ),
+        ("source-system".to_owned(), Some(b"ehr-7".to_vec())),
+        ("empty-marker".to_owned(), None),
+    ]
+}
+
+/// One poison message of each kind the generator makes (bad magic byte, truncated JSON,
+/// impossible date, unregistered Confluent schema id, truncated Avro), then a message
+/// with neither key nor value, then one JSON value over the 1 MiB limit.
+pub fn poison(seed: u64) -> Vec<Input> {
+    let mut inputs: Vec<Input> = Synth::new(seed)
+        .take(5)
+        .enumerate()
+        .map(|(sequence, generated)| {
+            let mut payload = Vec::new();
+            poison_message(sequence as u64, &generated.encounter, &mut payload);
+            Input {
+                expect: expect(&payload),
+                message: Message {
+                    key: Some(generated.encounter.patient_id.into_bytes()),
+                    payload: Some(payload),
+                    headers: producer_headers(sequence as u64),
+                },
+            }
+        })
+        .collect();
+    inputs.push(Input {
+        message: Message {
+            key: None,
+            payload: None,
+            headers: Vec::new(),
+        },
+        expect: expect(b""),
+    });
+    inputs.push(too_large(seed));
+    inputs
+}
+
+/// A valid encounter padded with an unknown field to just over [`limits::MAX_MESSAGE_BYTES`].
+pub fn too_large(seed: u64) -> Input {
+    let generated = Synth::new(seed).next_encounter();
+    let json = codec::json::encounter_to_json(&generated.encounter);
+    let padding = "x".repeat(limits::MAX_MESSAGE_BYTES + 1 - json.len());
+    let payload = format!(r#"{{"padding":"{padding}",{}"#, &json[1..]).into_bytes();
+    assert!(payload.len() > limits::MAX_MESSAGE_BYTES);
+    Input {
+        expect: expect(&payload),
+        message: Message {
+            key: Some(generated.encounter.patient_id.into_bytes()),
+            payload: Some(payload),
+            headers: producer_headers(99),
+        },
+    }
+}
+
+/// Decodes a published outcome (single-object Avro, the default output format).
+pub fn decode_outcome(payload: &[u8]) -> Result<Outcome, String> {
+    let header = [
+        &codec::SINGLE_OBJECT_MAGIC[..],
+        &codec::outcome_fingerprint(),
+    ]
+    .concat();
+    let body = payload
+        .strip_prefix(header.as_slice())
+        .ok_or("the outcome does not start with the single-object header of the outcome schema")?;
+    serde_avro_fast::from_datum_slice(body, &OUTCOME).map_err(|e| e.to_string())
+}
+
+/// An outcome without what legitimately differs between runs (`screened_at`, `source`).
+pub fn comparable(outcome: &Outcome) -> Outcome {
+    Outcome {
+        screened_at: Timestamp(0),
+        source: None,
+        ..outcome.clone()
+    }
+}
