@@ -1,5 +1,9 @@
 //! The integration test binary: one binary, one module per concern.
 
+mod check;
 mod codec;
 mod fixtures;
+mod pipeline;
 mod schemas;
+mod support;
+mod tansu;

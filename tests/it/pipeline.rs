@@ -1,0 +1,784 @@
+//! Tier 3 of DESIGN.md: the real `traction-screen run` binary, as a child process, against
+//! librdkafka's in-process mock cluster — every outcome published and equal to the pure
+//! pipeline's, poison messages dead-lettered intact, FAIL alerts, offsets committed only
+//! behind acknowledged outcomes (clean stops, crashes, rebalances, broker faults), the
+//! admin endpoints, and fail-fast start-up.
+//!
+//! Each test owns its cluster (own ports), consumer group and admin port, so tests run in
+//! parallel. Nothing asserts a duration: waits poll until a condition holds and fail after
+//! a generous deadline saying what was still missing, with the service's logs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
+use traction_screen::domain::{Timestamp, Verdict};
+
+use crate::support::child::{Service, free_admin_addr};
+use crate::support::cluster::{ALERTS, DLQ, INPUT, MockKafka, OUTPUT};
+use crate::support::events::{self, Expect, Input};
+use crate::support::http::{self, Response};
+use crate::support::kafka::{self, Message, Offsets, Placed, Record, TopicReader};
+use crate::support::outcomes::{Duplicates, Ledger, Published, decode_all};
+use crate::support::wait_until;
+
+const GROUP: &str = "traction-screen-it";
+/// The too_large poison message is over 1 MiB: librdkafka's producers refuse messages
+/// over `message.max.bytes` (1,000,000 by default) before they reach a broker.
+const BIG_MESSAGES: [(&str, &str); 1] = [("message.max.bytes", "4000000")];
+const SERVICE_BIG_MESSAGES: [&str; 2] = ["--kafka-config", "producer.message.max.bytes=4000000"];
+/// A crashed member stays in its group until its session times out (45 s by default), and
+/// the mock's coordinator waits about as long for members to rejoin after one leaves: the
+/// tests that change membership should not wait that long.
+const SHORT_SESSION: [&str; 4] = [
+    "--kafka-config",
+    "consumer.session.timeout.ms=6000",
+    "--kafka-config",
+    "consumer.heartbeat.interval.ms=500",
+];
+
+fn messages(inputs: &[Input]) -> Vec<Message> {
+    inputs.iter().map(|input| input.message.clone()).collect()
+}
+
+/// Produces the inputs to the input topic and returns where each landed.
+fn feed(brokers: &str, inputs: &[Input]) -> Vec<Placed> {
+    kafka::produce(brokers, INPUT, &messages(inputs), None, &BIG_MESSAGES)
+}
+
+/// Produces the inputs at `rate` per second from another thread, so the service consumes
+/// while events still arrive.
+fn feed_in_background(brokers: &str, inputs: &[Input], rate: u32) -> JoinHandle<Vec<Placed>> {
+    let (brokers, messages) = (brokers.to_owned(), messages(inputs));
+    thread::spawn(move || kafka::produce(&brokers, INPUT, &messages, Some(rate), &BIG_MESSAGES))
+}
+
+fn placed_after(feeder: JoinHandle<Vec<Placed>>) -> Vec<Placed> {
+    feeder
+        .join()
+        .expect("the background producer delivered every input")
+}
+
+/// Distinct event ids among the outcomes published so far.
+fn screened_so_far(outputs: &mut TopicReader) -> usize {
+    let published = decode_all(outputs.poll());
+    let ids: BTreeSet<&str> = published
+        .iter()
+        .map(|p| p.outcome.event_id.as_str())
+        .collect();
+    ids.len()
+}
+
+fn wait_for_outcomes(outputs: &mut TopicReader, at_least: usize, services: &[&Service]) {
+    wait_until(&format!("{at_least} outcomes"), services, || {
+        let screened = screened_so_far(outputs);
+        if screened >= at_least {
+            Ok(())
+        } else {
+            Err(format!("{screened} events screened"))
+        }
+    });
+}
+
+/// Waits until every screenable input has an outcome and the group committed the end of
+/// every input partition.
+fn wait_until_done(
+    brokers: &str,
+    ledger: &Ledger<'_>,
+    outputs: &mut TopicReader,
+    services: &[&Service],
+) {
+    wait_until_screened(ledger, outputs, services);
+    wait_until_committed(brokers, services);
+}
+
+fn wait_until_screened(ledger: &Ledger<'_>, outputs: &mut TopicReader, services: &[&Service]) {
+    wait_until("an outcome for every event", services, || {
+        ledger.all_screened(&decode_all(outputs.poll()))
+    });
+}
+
+/// Waits until the running service committed the end of every input partition.
+fn wait_until_committed(brokers: &str, services: &[&Service]) {
+    let offsets = Offsets::new(brokers, GROUP);
+    wait_until(
+        "committed offsets at the end of the input",
+        services,
+        || offsets.caught_up(INPUT),
+    );
+}
+
+/// Every record of the output topic (nothing may be writing to it any more).
+fn all_outcomes(brokers: &str, outputs: &mut TopicReader) -> Vec<Published> {
+    decode_all(outputs.read_to_end(brokers))
+}
+
+/// Per input partition, the offsets that have an outcome.
+fn screened_offsets(published: &[Published]) -> BTreeMap<i32, BTreeSet<i64>> {
+    let mut offsets: BTreeMap<i32, BTreeSet<i64>> = BTreeMap::new();
+    for source in published.iter().filter_map(|p| p.outcome.source.as_ref()) {
+        offsets
+            .entry(source.partition)
+            .or_default()
+            .insert(source.offset);
+    }
+    offsets
+}
+
+/// Every offset below a partition's committed one has its outcome: commits never pass an
+/// event that was not screened.
+fn assert_commits_trail_outcomes(committed: &BTreeMap<i32, Option<i64>>, published: &[Published]) {
+    let screened = screened_offsets(published);
+    for (partition, committed) in committed {
+        let done = screened.get(partition).cloned().unwrap_or_default();
+        let unscreened: Vec<i64> = (0..committed.unwrap_or(0))
+            .filter(|offset| !done.contains(offset))
+            .collect();
+        assert_eq!(
+            unscreened,
+            Vec::<i64>::new(),
+            "partition {partition} committed {committed:?} past offsets without an outcome"
+        );
+    }
+}
+
+fn end_offsets_as_committed(brokers: &str, topic: &str) -> BTreeMap<i32, Option<i64>> {
+    Offsets::new(brokers, GROUP)
+        .end_offsets(topic)
+        .into_iter()
+        .map(|(partition, end)| (partition, Some(end)))
+        .collect()
+}
+
+#[test]
+fn every_event_gets_one_outcome_equal_to_the_pure_pipelines_and_offsets_reach_the_end() {
+    let kafka = MockKafka::with_service_topics(4);
+    let brokers = kafka.brokers();
+    let inputs = events::encounters(1, 600);
+    let placed = feed(brokers, &inputs);
+    let partitions: BTreeSet<i32> = placed.iter().map(|p| p.partition).collect();
+    assert_eq!(
+        partitions.len(),
+        4,
+        "the events spread over every input partition"
+    );
+    let json = inputs
+        .iter()
+        .filter(|input| {
+            input
+                .message
+                .payload
+                .as_ref()
+                .is_some_and(|p| p.starts_with(b"{"))
+        })
+        .count();
+    assert_eq!(json, 300, "half JSON, half single-object Avro");
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+    let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
+
+    let service = Service::run("service", brokers, GROUP, &[]);
+    wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
+    service.stop();
+
+    let published = all_outcomes(brokers, &mut outputs);
+    assert_eq!(published.len(), 600);
+    ledger.check(&published, Duplicates::Forbidden);
+    let offsets = Offsets::new(brokers, GROUP);
+    assert_eq!(
+        offsets.committed(INPUT),
+        end_offsets_as_committed(brokers, INPUT)
+    );
+    assert_eq!(
+        offsets.end_offsets(DLQ),
+        BTreeMap::from([(0, 0)]),
+        "no dead letters"
+    );
+}
+
+/// Good encounters with the poison messages spread among them (one every 25 events).
+fn good_and_poison() -> Vec<Input> {
+    let mut poison = events::poison(3).into_iter();
+    let mut inputs = Vec::new();
+    for (index, good) in events::encounters(2, 200).into_iter().enumerate() {
+        inputs.push(good);
+        if index % 25 == 12 {
+            inputs.extend(poison.next());
+        }
+    }
+    inputs.extend(poison);
+    inputs
+}
+
+fn expected_reasons(inputs: &[Input]) -> Vec<&'static str> {
+    inputs
+        .iter()
+        .filter_map(|input| match input.expect {
+            Expect::DeadLetter(reason) => Some(reason),
+            Expect::Outcome(_) => None,
+        })
+        .collect()
+}
+
+const DLQ_HEADERS: [&str; 6] = [
+    "dlq.reason",
+    "dlq.error",
+    "dlq.source.topic",
+    "dlq.source.partition",
+    "dlq.source.offset",
+    "dlq.time",
+];
+
+/// Checks a dead letter against the input it came from (found by its `dlq.source.*`
+/// headers): original key, value and headers unchanged, then the reason headers in order.
+/// Returns its reason.
+fn check_dead_letter(letter: &Record, ledger: &Ledger<'_>) -> &'static str {
+    let header = |key: &str| letter.header(key).unwrap_or_default();
+    let partition: i32 = header("dlq.source.partition")
+        .parse()
+        .expect("dlq.source.partition is a partition number");
+    let offset: i64 = header("dlq.source.offset")
+        .parse()
+        .expect("dlq.source.offset is an offset");
+    let input = ledger
+        .input_at(partition, offset)
+        .unwrap_or_else(|| panic!("dead letter from {partition}/{offset}: no input there"));
+    let Expect::DeadLetter(reason) = input.expect else {
+        panic!(
+            "the event at {partition}/{offset} was dead-lettered: {}",
+            header("dlq.error")
+        );
+    };
+    let at = format!("dead letter of {partition}/{offset} ({reason})");
+    assert_eq!(letter.message.key, input.message.key, "{at}: key");
+    assert_eq!(letter.message.payload, input.message.payload, "{at}: value");
+    let (original, added) = letter
+        .message
+        .headers
+        .split_at_checked(input.message.headers.len())
+        .unwrap_or_else(|| panic!("{at}: the producer's headers are missing"));
+    assert_eq!(original, input.message.headers, "{at}: producer's headers");
+    let added: Vec<&str> = added.iter().map(|(key, _)| key.as_str()).collect();
+    assert_eq!(added, DLQ_HEADERS, "{at}: reason headers");
+    assert_eq!(header("dlq.reason"), reason, "{at}");
+    assert_eq!(header("dlq.source.topic"), INPUT, "{at}");
+    assert!(
+        Timestamp::parse_rfc3339(&header("dlq.time")).is_some(),
+        "{at}: dlq.time is RFC 3339"
+    );
+    let error = header("dlq.error");
+    assert!(!error.is_empty(), "{at}: dlq.error says why");
+    if let Some(key) = &input.message.key {
+        let patient_id = String::from_utf8_lossy(key);
+        assert!(
+            !error.contains(patient_id.as_ref()),
+            "{at}: dlq.error holds the patient id"
+        );
+    }
+    reason
+}
+
+#[test]
+fn poison_messages_are_dead_lettered_intact_while_the_events_around_them_are_screened() {
+    let kafka = MockKafka::with_service_topics(2);
+    let brokers = kafka.brokers();
+    let inputs = good_and_poison();
+    assert_eq!(
+        expected_reasons(&inputs),
+        [
+            "bad_magic_byte",
+            "invalid_json",
+            "invalid_field",
+            "unknown_schema_id",
+            "avro_decode",
+            "bad_magic_byte",
+            "too_large"
+        ],
+        "one poison message of each kind, and a message without key or value"
+    );
+    let placed = feed(brokers, &inputs);
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+    let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
+
+    let service = Service::run("service", brokers, GROUP, &SERVICE_BIG_MESSAGES);
+    wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
+    service.stop();
+
+    let published = all_outcomes(brokers, &mut outputs);
+    assert_eq!(published.len(), 200);
+    ledger.check(&published, Duplicates::Forbidden);
+    let dead_letters = TopicReader::new(brokers, DLQ, &[])
+        .read_to_end(brokers)
+        .to_vec();
+    assert_eq!(dead_letters.len(), 7);
+    let mut reasons: Vec<&str> = dead_letters
+        .iter()
+        .map(|letter| check_dead_letter(letter, &ledger))
+        .collect();
+    reasons.sort_unstable();
+    let mut expected = expected_reasons(&inputs);
+    expected.sort_unstable();
+    assert_eq!(reasons, expected, "one dead letter per poison message");
+    let offsets = Offsets::new(brokers, GROUP);
+    assert_eq!(
+        offsets.committed(INPUT),
+        end_offsets_as_committed(brokers, INPUT)
+    );
+}
+
+#[test]
+fn fail_outcomes_and_only_they_are_also_published_to_the_alerts_topic() {
+    let kafka = MockKafka::with_service_topics(3);
+    let brokers = kafka.brokers();
+    let inputs = events::encounters(4, 400);
+    let fails: BTreeSet<&str> = inputs
+        .iter()
+        .filter_map(|input| input.outcome())
+        .filter(|outcome| outcome.verdict == Verdict::Fail)
+        .map(|outcome| outcome.event_id.as_str())
+        .collect();
+    assert!(
+        !fails.is_empty() && fails.len() < inputs.len(),
+        "the stream mixes FAIL and other verdicts ({} FAIL of {})",
+        fails.len(),
+        inputs.len()
+    );
+    let placed = feed(brokers, &inputs);
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+    let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
+
+    let service = Service::run("service", brokers, GROUP, &["--alerts-topic", ALERTS]);
+    wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
+    service.stop();
+
+    let published = all_outcomes(brokers, &mut outputs);
+    ledger.check(&published, Duplicates::Forbidden);
+    let alerts = decode_all(TopicReader::new(brokers, ALERTS, &[]).read_to_end(brokers));
+    let alerted: Vec<&str> = alerts.iter().map(|a| a.outcome.event_id.as_str()).collect();
+    assert_eq!(alerted.len(), fails.len(), "one alert per FAIL outcome");
+    assert_eq!(alerted.iter().copied().collect::<BTreeSet<_>>(), fails);
+    for alert in &alerts {
+        let outcome = published
+            .iter()
+            .find(|p| p.outcome.event_id == alert.outcome.event_id)
+            .expect("every alerted event has an outcome");
+        assert_eq!(
+            alert.record.message, outcome.record.message,
+            "the alert is the outcome record"
+        );
+    }
+}
+
+#[test]
+fn sigterm_drains_and_commits_exactly_up_to_the_last_outcome_and_a_restart_finishes_the_rest() {
+    let kafka = MockKafka::with_service_topics(4);
+    let brokers = kafka.brokers();
+    let inputs = events::encounters(5, 2000);
+    let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
+    let feeder = feed_in_background(brokers, &inputs, 200);
+
+    let first = Service::run("first", brokers, GROUP, &[]);
+    wait_for_outcomes(&mut outputs, 300, &[&first]);
+    first.stop();
+    let placed = placed_after(feeder);
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+
+    let committed = Offsets::new(brokers, GROUP).committed(INPUT);
+    let published = all_outcomes(brokers, &mut outputs);
+    let screened = screened_offsets(&published);
+    let total_committed: i64 = committed.values().flatten().sum();
+    assert!(
+        total_committed > 0 && total_committed < 2000,
+        "the stop came mid-stream after some commits ({total_committed} committed)"
+    );
+    for (partition, committed) in &committed {
+        // A drained stop leaves nothing in flight: the committed offset is exactly one
+        // past the last outcome, with every offset below it screened.
+        let expected: BTreeSet<i64> = (0..committed.unwrap_or(0)).collect();
+        assert_eq!(
+            screened.get(partition).cloned().unwrap_or_default(),
+            expected,
+            "partition {partition}: outcomes published before the stop vs committed {committed:?}"
+        );
+    }
+
+    let second = Service::run("second", brokers, GROUP, &[]);
+    wait_until_done(brokers, &ledger, &mut outputs, &[&second]);
+    second.stop();
+    let published = all_outcomes(brokers, &mut outputs);
+    ledger.check(&published, Duplicates::Forbidden);
+}
+
+#[test]
+fn a_crash_mid_stream_loses_no_event_once_the_service_is_restarted() {
+    let kafka = MockKafka::with_service_topics(4);
+    let brokers = kafka.brokers();
+    let inputs = events::encounters(6, 2000);
+    let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
+    let feeder = feed_in_background(brokers, &inputs, 200);
+
+    let first = Service::run("first", brokers, GROUP, &SHORT_SESSION);
+    wait_for_outcomes(&mut outputs, 300, &[&first]);
+    first.kill();
+    let status = first.wait_exit();
+    assert_eq!(status.code(), None, "killed by a signal");
+    let placed = placed_after(feeder);
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+    let committed = Offsets::new(brokers, GROUP).committed(INPUT);
+    assert_commits_trail_outcomes(&committed, &all_outcomes(brokers, &mut outputs));
+
+    let second = Service::run("second", brokers, GROUP, &SHORT_SESSION);
+    wait_until_done(brokers, &ledger, &mut outputs, &[&second]);
+    second.stop();
+    let published = all_outcomes(brokers, &mut outputs);
+    let counts = ledger.check(&published, Duplicates::Allowed);
+    assert_eq!(counts.len(), 2000);
+}
+
+#[test]
+fn transient_produce_errors_are_retried_without_losing_or_dead_lettering_anything() {
+    let kafka = MockKafka::with_service_topics(2);
+    let brokers = kafka.brokers();
+    let inputs = events::encounters(7, 500);
+    let placed = feed(brokers, &inputs);
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+    let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
+    // Only the service produces from here on: these errors answer its produce requests.
+    let errors: Vec<RDKafkaRespErr> = [
+        RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+        RDKafkaRespErr::RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+        RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+    ]
+    .repeat(4);
+    kafka
+        .cluster()
+        .request_errors(RDKafkaApiKey::Produce, &errors);
+
+    let service = Service::run("service", brokers, GROUP, &[]);
+    wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
+    service.stop();
+
+    let published = all_outcomes(brokers, &mut outputs);
+    // The idempotent producer retries without duplicates.
+    ledger.check(&published, Duplicates::Forbidden);
+    let offsets = Offsets::new(brokers, GROUP);
+    assert_eq!(
+        offsets.end_offsets(DLQ),
+        BTreeMap::from([(0, 0)]),
+        "no dead letters"
+    );
+}
+
+#[test]
+fn a_broker_outage_mid_stream_delays_outcomes_but_loses_none() {
+    let kafka = MockKafka::with_service_topics(2);
+    let brokers = kafka.brokers();
+    let inputs = events::encounters(8, 1200);
+    let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
+    let feeder = feed_in_background(brokers, &inputs, 300);
+
+    let service = Service::run("service", brokers, GROUP, &[]);
+    wait_for_outcomes(&mut outputs, 200, &[&service]);
+    kafka
+        .cluster()
+        .broker_down(1)
+        .expect("the broker goes down");
+    thread::sleep(Duration::from_secs(3));
+    kafka.cluster().broker_up(1).expect("the broker comes back");
+    let placed = placed_after(feeder);
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+    wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
+    service.stop();
+
+    let published = all_outcomes(brokers, &mut outputs);
+    ledger.check(&published, Duplicates::Allowed);
+    let offsets = Offsets::new(brokers, GROUP);
+    assert_eq!(
+        offsets.end_offsets(DLQ),
+        BTreeMap::from([(0, 0)]),
+        "no dead letters"
+    );
+}
+
+#[test]
+fn a_refused_offset_commit_is_retried_even_when_no_new_event_arrives() {
+    let kafka = MockKafka::with_service_topics(1);
+    let brokers = kafka.brokers();
+    let mut inputs = events::encounters(10, 50);
+    let mut placed = feed(brokers, &inputs);
+    let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
+    let service = Service::run("service", brokers, GROUP, &[]);
+    wait_until_done(
+        brokers,
+        &Ledger::new(INPUT, &inputs, &placed),
+        &mut outputs,
+        &[&service],
+    );
+
+    // The coordinator refuses the next commit, as it does while the group rebalances; the
+    // one event that follows is the last the partition gets for a while.
+    kafka.cluster().request_errors(
+        RDKafkaApiKey::OffsetCommit,
+        &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS],
+    );
+    let last = events::encounters(11, 1);
+    placed.extend(feed(brokers, &last));
+    inputs.extend(last);
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+    wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
+    service.stop();
+    ledger.check(&all_outcomes(brokers, &mut outputs), Duplicates::Forbidden);
+}
+
+fn ready(service: &Service) -> Result<Response, String> {
+    match http::get(service.admin_addr(), "/readyz") {
+        Ok(response) if response.status == 200 => Ok(response),
+        Ok(response) => Err(format!(
+            "{} /readyz: {} {}",
+            service.name(),
+            response.status,
+            response.body
+        )),
+        Err(error) => Err(format!("{} /readyz: {error}", service.name())),
+    }
+}
+
+#[test]
+fn a_replica_leaving_the_group_hands_its_partitions_over_without_losing_events() {
+    let kafka = MockKafka::with_service_topics(6);
+    let brokers = kafka.brokers();
+    let inputs = events::encounters(9, 2400);
+    let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
+    let feeder = feed_in_background(brokers, &inputs, 300);
+
+    // The mock coordinator waits a session timeout (less a second) for members to rejoin
+    // after one leaves, whoever is left: keep that wait short.
+    let leaving = Service::run("leaving", brokers, GROUP, &SHORT_SESSION);
+    let staying = Service::run("staying", brokers, GROUP, &SHORT_SESSION);
+    let both = [&leaving, &staying];
+    wait_until("both replicas to own partitions", &both, || {
+        ready(&leaving)?;
+        ready(&staying)
+    });
+    wait_for_outcomes(&mut outputs, 600, &both);
+    leaving.stop();
+    let placed = placed_after(feeder);
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+    // Committed offsets are checked once the last replica stopped: commits refused during
+    // the rebalance are the subject of their own test.
+    wait_until_screened(&ledger, &mut outputs, &[&staying]);
+    staying.stop();
+
+    let published = all_outcomes(brokers, &mut outputs);
+    let counts = ledger.check(&published, Duplicates::Allowed);
+    assert_eq!(counts.len(), 2400);
+    let offsets = Offsets::new(brokers, GROUP);
+    assert_eq!(
+        offsets.committed(INPUT),
+        end_offsets_as_committed(brokers, INPUT)
+    );
+}
+
+/// The §6 metric names; histograms appear as their `_count` series.
+const CONTRACT_METRICS: [&str; 9] = [
+    "traction_screen_events_consumed_total",
+    "traction_screen_outcomes_total",
+    "traction_screen_findings_total",
+    "traction_screen_dead_letters_total",
+    "traction_screen_processing_seconds_count",
+    "traction_screen_screen_seconds_count",
+    "traction_screen_consumer_lag",
+    "traction_screen_in_flight",
+    "traction_screen_rule_pack_info",
+];
+
+fn metric_samples(service: &Service) -> Result<BTreeMap<String, f64>, String> {
+    match http::get(service.admin_addr(), "/metrics") {
+        Ok(response) if response.status == 200 => Ok(http::samples(&response.body)),
+        Ok(response) => Err(format!("/metrics: {}", response.status)),
+        Err(error) => Err(format!("/metrics: {error}")),
+    }
+}
+
+/// The series of the metric `name` (any labels), with their values.
+fn family<'a>(samples: &'a BTreeMap<String, f64>, name: &str) -> BTreeMap<&'a str, f64> {
+    samples
+        .iter()
+        .filter(|(series, _)| {
+            series
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('{'))
+        })
+        .map(|(series, value)| (series.as_str(), *value))
+        .collect()
+}
+
+#[test]
+fn admin_endpoints_report_health_readiness_and_counts_that_match_the_stream() {
+    let kafka = MockKafka::with_service_topics(4);
+    let brokers = kafka.brokers();
+    let inputs = good_and_poison();
+    let placed = feed(brokers, &inputs);
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+    let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
+
+    let service = Service::run("service", brokers, GROUP, &SERVICE_BIG_MESSAGES);
+    let health = wait_until("/healthz", &[&service], || {
+        http::get(service.admin_addr(), "/healthz").map_err(|e| e.to_string())
+    });
+    assert_eq!((health.status, health.body.as_str()), (200, "ok\n"));
+    let readiness = wait_until("/readyz", &[&service], || ready(&service));
+    assert_eq!(
+        readiness.body,
+        "assigned_partitions 4\nbroker_reachable true\n"
+    );
+    wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
+    // The lag gauge comes from librdkafka's statistics (every 5 s): wait for a report
+    // made after the last commit.
+    let samples = wait_until(
+        "a zero consumer lag on every partition",
+        &[&service],
+        || {
+            let samples = metric_samples(&service)?;
+            let lags = family(&samples, "traction_screen_consumer_lag");
+            let expected: BTreeMap<String, f64> = (0..4)
+                .map(|p| {
+                    (
+                        format!(
+                            "traction_screen_consumer_lag{{partition=\"{p}\",topic=\"{INPUT}\"}}"
+                        ),
+                        0.0,
+                    )
+                })
+                .collect();
+            let lags: BTreeMap<String, f64> =
+                lags.into_iter().map(|(s, v)| (s.to_owned(), v)).collect();
+            if lags == expected {
+                Ok(samples)
+            } else {
+                Err(format!("{lags:?}"))
+            }
+        },
+    );
+    service.stop();
+
+    for name in CONTRACT_METRICS {
+        assert!(!family(&samples, name).is_empty(), "/metrics lacks {name}");
+    }
+    let outcomes: Vec<_> = inputs.iter().filter_map(Input::outcome).collect();
+    let value = |series: &str| samples.get(series).copied();
+    assert_eq!(
+        value("traction_screen_events_consumed_total"),
+        Some(inputs.len() as f64)
+    );
+    for verdict in Verdict::ALL {
+        let count = outcomes.iter().filter(|o| o.verdict == verdict).count();
+        let series = format!(
+            "traction_screen_outcomes_total{{verdict=\"{}\"}}",
+            verdict.as_str()
+        );
+        assert_eq!(value(&series), Some(count as f64), "{series}");
+    }
+    let mut findings: BTreeMap<String, f64> = BTreeMap::new();
+    for finding in outcomes.iter().flat_map(|o| &o.findings) {
+        let series = format!(
+            "traction_screen_findings_total{{rule_id=\"{}\",severity=\"{}\"}}",
+            finding.rule_id,
+            finding.severity.as_str()
+        );
+        *findings.entry(series).or_default() += 1.0;
+    }
+    let fired: BTreeMap<String, f64> = family(&samples, "traction_screen_findings_total")
+        .into_iter()
+        .filter(|(_, count)| *count > 0.0)
+        .map(|(series, count)| (series.to_owned(), count))
+        .collect();
+    assert_eq!(fired, findings);
+    let mut dead_letters: BTreeMap<String, f64> = [
+        "bad_magic_byte",
+        "unknown_schema_id",
+        "avro_decode",
+        "invalid_json",
+        "invalid_field",
+        "too_large",
+    ]
+    .iter()
+    .map(|reason| {
+        (
+            format!("traction_screen_dead_letters_total{{reason=\"{reason}\"}}"),
+            0.0,
+        )
+    })
+    .collect();
+    for reason in expected_reasons(&inputs) {
+        *dead_letters
+            .entry(format!(
+                "traction_screen_dead_letters_total{{reason=\"{reason}\"}}"
+            ))
+            .or_default() += 1.0;
+    }
+    let reported: BTreeMap<String, f64> = family(&samples, "traction_screen_dead_letters_total")
+        .into_iter()
+        .map(|(series, count)| (series.to_owned(), count))
+        .collect();
+    assert_eq!(reported, dead_letters);
+    assert_eq!(
+        value("traction_screen_processing_seconds_count"),
+        Some(inputs.len() as f64)
+    );
+    assert_eq!(
+        value("traction_screen_screen_seconds_count"),
+        Some(outcomes.len() as f64)
+    );
+    assert_eq!(value("traction_screen_in_flight"), Some(0.0));
+    let version = &outcomes[0].rule_pack_version;
+    assert_eq!(
+        family(&samples, "traction_screen_rule_pack_info"),
+        BTreeMap::from([(
+            format!("traction_screen_rule_pack_info{{version=\"{version}\"}}").as_str(),
+            1.0
+        )])
+    );
+}
+
+/// The lines of standard error that are not JSON log records.
+fn plain_lines(service: &Service) -> Vec<String> {
+    service
+        .log_lines()
+        .into_iter()
+        .filter(|line| !line.starts_with('{'))
+        .collect()
+}
+
+#[test]
+fn a_missing_input_topic_stops_start_up_with_one_line_naming_it() {
+    let kafka = MockKafka::start(1, &[(OUTPUT, 1), (DLQ, 1)]);
+    let service = Service::run(
+        "service",
+        kafka.brokers(),
+        GROUP,
+        &["--input-topic", "no-such-topic"],
+    );
+    let status = service.wait_exit();
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(
+        plain_lines(&service),
+        ["error: input topic no-such-topic does not exist (--input-topic)"]
+    );
+}
+
+#[test]
+fn empty_brokers_are_refused_with_status_2_naming_the_flag() {
+    let admin = free_admin_addr().to_string();
+    let service = Service::spawn(
+        "service",
+        &["run", "--brokers", "", "--admin-addr", &admin],
+        free_admin_addr(),
+    );
+    let status = service.wait_exit();
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(
+        service.log_lines(),
+        [r#"error: invalid --brokers (TRACTION_SCREEN_BROKERS): "" is empty"#]
+    );
+}
