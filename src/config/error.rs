@@ -1,0 +1,71 @@
+//! The one error of settings resolution: each names the setting the ways a user may have
+//! written it (flag, variable, file key), on one line, without a librdkafka property's value.
+
+use std::fmt;
+
+use super::setting::Setting;
+
+/// Why settings could not be resolved. `Display` is one line and never holds a librdkafka
+/// property's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// `file` is the `--config` file in use, if any (it is one of the places to look).
+    Invalid {
+        setting: Setting,
+        file: Option<String>,
+        problem: String,
+    },
+    Missing {
+        setting: Setting,
+        file: Option<String>,
+    },
+    UnreadableFile {
+        file: String,
+        reason: String,
+    },
+    /// The `--config` file is not TOML of the expected shape.
+    File {
+        file: String,
+        line: Option<usize>,
+        problem: String,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names = |setting: &Setting, file: &Option<String>| {
+            let (flag, var) = (setting.flag(), setting.env_var());
+            match file {
+                Some(file) => format!("{flag} ({var}, {} in {file})", setting.file_key()),
+                None => format!("{flag} ({var})"),
+            }
+        };
+        match self {
+            Self::Invalid {
+                setting,
+                file,
+                problem,
+            } => write!(f, "invalid {}: {problem}", names(setting, file)),
+            Self::Missing { setting, file } => {
+                write!(f, "missing {}: it is required", names(setting, file))
+            }
+            Self::UnreadableFile { file, reason } => {
+                write!(f, "cannot read --config {file}: {reason}")
+            }
+            Self::File {
+                file,
+                line: Some(line),
+                problem,
+            } => {
+                write!(f, "invalid --config {file}, line {line}: {problem}")
+            }
+            Self::File {
+                file,
+                line: None,
+                problem,
+            } => write!(f, "invalid --config {file}: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,153 @@
+//! Validation of numbers and listed values from each layer, and of librdkafka properties.
+
+use super::*;
+
+#[test]
+fn tuning_values_must_be_at_least_one() {
+    for (flag, var) in [
+        ("--max-in-flight", "TRACTION_SCREEN_MAX_IN_FLIGHT"),
+        ("--drain-timeout", "TRACTION_SCREEN_DRAIN_TIMEOUT"),
+        ("--commit-interval-ms", "TRACTION_SCREEN_COMMIT_INTERVAL_MS"),
+        ("--workers", "TRACTION_SCREEN_WORKERS"),
+    ] {
+        assert_eq!(
+            run_error(&["--brokers", "k:9092", flag, "0"], &[], None),
+            format!("invalid {flag} ({var}): must be at least 1")
+        );
+    }
+}
+
+#[test]
+fn a_number_from_the_environment_must_be_a_whole_number() {
+    assert_eq!(
+        run_error(
+            &BROKERS_FLAG,
+            &[("TRACTION_SCREEN_DRAIN_TIMEOUT", "30s")],
+            None
+        ),
+        r#"invalid --drain-timeout (TRACTION_SCREEN_DRAIN_TIMEOUT): "30s" is not a whole number"#
+    );
+}
+
+#[test]
+fn a_format_from_the_environment_must_be_a_listed_value() {
+    assert_eq!(
+        run_error(
+            &BROKERS_FLAG,
+            &[("TRACTION_SCREEN_INPUT_FORMAT", "avro")],
+            None
+        ),
+        r#"invalid --input-format (TRACTION_SCREEN_INPUT_FORMAT): "avro" is not one of auto, json, avro-confluent, avro-single-object"#
+    );
+    assert_eq!(
+        run_error(
+            &BROKERS_FLAG,
+            &[("TRACTION_SCREEN_LOG_FORMAT", "JSON")],
+            None
+        ),
+        r#"invalid --log-format (TRACTION_SCREEN_LOG_FORMAT): "JSON" is not one of auto, json, text"#
+    );
+}
+
+#[test]
+fn file_values_of_the_wrong_type_are_errors() {
+    let cases = [
+        (
+            "brokers = 'k:9092'\nmax_in_flight = '100'",
+            "--max-in-flight (TRACTION_SCREEN_MAX_IN_FLIGHT, max_in_flight in config.toml): expected an integer, found string",
+        ),
+        (
+            "brokers = 'k:9092'\nworkers = -2",
+            "--workers (TRACTION_SCREEN_WORKERS, workers in config.toml): -2 is negative",
+        ),
+        (
+            "brokers = 'k:9092'\ngroup_id = 5",
+            "--group-id (TRACTION_SCREEN_GROUP_ID, group_id in config.toml): expected a string, found integer",
+        ),
+        (
+            "brokers = ['k:9092', 1]",
+            "--brokers (TRACTION_SCREEN_BROKERS, brokers in config.toml): expected a string, found integer",
+        ),
+    ];
+    for (file, expected) in cases {
+        assert_eq!(
+            run_error(&[], &[], Some(file)),
+            format!("invalid {expected}"),
+            "file {file:?}"
+        );
+    }
+}
+
+#[test]
+fn malformed_kafka_config_items_are_named_by_position() {
+    assert_eq!(
+        run_error(
+            &BROKERS_FLAG,
+            &[("TRACTION_SCREEN_KAFKA_CONFIG", "a=1,,sasl.password")],
+            None
+        ),
+        "invalid --kafka-config (TRACTION_SCREEN_KAFKA_CONFIG): TRACTION_SCREEN_KAFKA_CONFIG item 3 is not KEY=VALUE"
+    );
+    assert_eq!(
+        run_error(
+            &words("--brokers k:9092 --kafka-config a=1 --kafka-config =hunter2"),
+            &[],
+            None
+        ),
+        "invalid --kafka-config (TRACTION_SCREEN_KAFKA_CONFIG): --kafka-config value 2 is not KEY=VALUE"
+    );
+}
+
+#[test]
+fn kafka_config_keys_must_be_property_names() {
+    assert_eq!(
+        run_error(
+            &[
+                "--brokers",
+                "k:9092",
+                "--kafka-config",
+                "sasl mechanism=PLAIN"
+            ],
+            &[],
+            None
+        ),
+        r#"invalid --kafka-config (TRACTION_SCREEN_KAFKA_CONFIG): key "sasl mechanism" has characters other than A-Z a-z 0-9 . _ -"#
+    );
+}
+
+#[test]
+fn kafka_config_cannot_set_what_other_settings_own() {
+    let cases = [
+        (
+            "bootstrap.servers=x:1",
+            r#""bootstrap.servers" is set with --brokers"#,
+        ),
+        ("group.id=g", r#""group.id" is set with --group-id"#),
+        (
+            "consumer.group.id=g",
+            r#""consumer.group.id" is set with --group-id"#,
+        ),
+        (
+            "enable.auto.offset.store=true",
+            r#""enable.auto.offset.store" is managed by the service (an offset is stored only once its outcome is acknowledged)"#,
+        ),
+    ];
+    for (item, problem) in cases {
+        assert_eq!(
+            run_error(&["--brokers", "k:9092", "--kafka-config", item], &[], None),
+            format!("invalid --kafka-config (TRACTION_SCREEN_KAFKA_CONFIG): {problem}")
+        );
+    }
+}
+
+#[test]
+fn kafka_config_file_values_must_be_scalars() {
+    assert_eq!(
+        run_error(
+            &BROKERS_FLAG,
+            &[],
+            Some("[kafka_config]\n'ssl.cipher.suites' = ['A', 'B']\n")
+        ),
+        r#"invalid --kafka-config (TRACTION_SCREEN_KAFKA_CONFIG, kafka_config in config.toml): "ssl.cipher.suites" must be a string, number or boolean"#
+    );
+}
