@@ -168,10 +168,33 @@ impl ConsumerContext for ConsumerCtx {
         }
     }
 
-    fn commit_callback(&self, result: KafkaResult<()>, _offsets: &TopicPartitionList) {
+    /// Confirms, per partition, the commits the broker accepted; a refused one stays due
+    /// and is sent again at the next commit interval.
+    fn commit_callback(&self, result: KafkaResult<()>, offsets: &TopicPartitionList) {
         match result {
-            Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
-            Err(error) => warn!(%error, "offset commit failed; the next commit retries"),
+            Ok(()) => {}
+            Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => return,
+            Err(error) => {
+                warn!(%error, "offset commit refused; it is retried at the next interval");
+                return;
+            }
+        }
+        let mut tracker = self.shared.tracker();
+        for element in offsets.elements() {
+            match (element.error(), element.offset()) {
+                (Ok(()), Offset::Offset(offset)) => {
+                    tracker.confirm(
+                        &Partition::new(element.topic(), element.partition()),
+                        offset,
+                    );
+                }
+                (Err(error), _) => warn!(
+                    %error,
+                    partition = element.partition(),
+                    "offset commit refused for a partition; it is retried at the next interval"
+                ),
+                _ => {}
+            }
         }
     }
 }

@@ -30,8 +30,8 @@ pub struct PartitionOffsets {
     in_flight: BTreeSet<i64>,
     /// One past the highest offset consumed.
     next: Option<i64>,
-    /// The last position handed out for commit.
-    committed: Option<i64>,
+    /// The last position the broker confirmed as committed.
+    confirmed: Option<i64>,
 }
 
 impl PartitionOffsets {
@@ -51,17 +51,20 @@ impl PartitionOffsets {
         self.in_flight.first().copied().or(self.next)
     }
 
-    /// The position, if it moved past what was last handed out; records it as handed out.
-    pub fn take_commit(&mut self) -> Option<i64> {
+    /// The position, while it is ahead of what the broker last confirmed. It is offered
+    /// again at every commit until confirmed, so a refused commit is retried even when no
+    /// new message arrives.
+    pub fn commit_due(&self) -> Option<i64> {
         let position = self.position()?;
-        if self
-            .committed
-            .is_some_and(|committed| committed >= position)
-        {
-            return None;
+        match self.confirmed {
+            Some(confirmed) if confirmed >= position => None,
+            _ => Some(position),
         }
-        self.committed = Some(position);
-        Some(position)
+    }
+
+    /// The broker confirmed a commit of `offset`.
+    pub fn confirm(&mut self, offset: i64) {
+        self.confirmed = Some(self.confirmed.map_or(offset, |c| c.max(offset)));
     }
 
     pub fn in_flight(&self) -> usize {
@@ -107,15 +110,22 @@ impl OffsetTracker {
         }
     }
 
-    /// New commit positions of every partition that advanced.
-    pub fn take_commits(&mut self) -> Vec<(Partition, i64)> {
+    /// The positions of every partition that are ahead of their last confirmed commit.
+    pub fn commits_due(&self) -> Vec<(Partition, i64)> {
         let mut commits: Vec<(Partition, i64)> = self
             .partitions
-            .iter_mut()
-            .filter_map(|(partition, offsets)| Some((partition.clone(), offsets.take_commit()?)))
+            .iter()
+            .filter_map(|(partition, offsets)| Some((partition.clone(), offsets.commit_due()?)))
             .collect();
         commits.sort();
         commits
+    }
+
+    /// Records a commit the broker confirmed (ignored for a partition no longer tracked).
+    pub fn confirm(&mut self, partition: &Partition, offset: i64) {
+        if let Some(offsets) = self.partitions.get_mut(partition) {
+            offsets.confirm(offset);
+        }
     }
 
     pub fn is_assigned(&self, partition: &Partition) -> bool {
@@ -154,10 +164,19 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Offers a commit and has the broker confirm it at once.
+    fn commit(offsets: &mut PartitionOffsets) -> Option<i64> {
+        let due = offsets.commit_due();
+        if let Some(position) = due {
+            offsets.confirm(position);
+        }
+        due
+    }
+
     #[test]
     fn nothing_is_committable_before_anything_is_consumed() {
         let mut offsets = PartitionOffsets::default();
-        assert_eq!(offsets.take_commit(), None);
+        assert_eq!(commit(&mut offsets), None);
     }
 
     #[test]
@@ -168,13 +187,35 @@ mod tests {
         }
         offsets.done(12);
         offsets.done(11);
-        assert_eq!(offsets.take_commit(), Some(10));
+        assert_eq!(commit(&mut offsets), Some(10));
         offsets.done(10);
-        assert_eq!(offsets.take_commit(), Some(13));
+        assert_eq!(commit(&mut offsets), Some(13));
         offsets.done(14);
         offsets.done(13);
-        assert_eq!(offsets.take_commit(), Some(15));
-        assert_eq!(offsets.take_commit(), None);
+        assert_eq!(commit(&mut offsets), Some(15));
+        assert_eq!(commit(&mut offsets), None);
+    }
+
+    #[test]
+    fn an_unconfirmed_commit_is_offered_again_until_confirmed() {
+        let mut offsets = PartitionOffsets::default();
+        offsets.consumed(0);
+        offsets.done(0);
+        assert_eq!(offsets.commit_due(), Some(1));
+        // The broker refused it (e.g. a rebalance in progress): still due.
+        assert_eq!(offsets.commit_due(), Some(1));
+        offsets.confirm(1);
+        assert_eq!(offsets.commit_due(), None);
+    }
+
+    #[test]
+    fn an_older_confirmation_does_not_move_the_confirmed_position_back() {
+        let mut offsets = PartitionOffsets::default();
+        offsets.consumed(4);
+        offsets.done(4);
+        offsets.confirm(5);
+        offsets.confirm(2);
+        assert_eq!(offsets.commit_due(), None);
     }
 
     #[test]
@@ -184,14 +225,14 @@ mod tests {
         offsets.consumed(7);
         offsets.done(7);
         offsets.done(3);
-        assert_eq!(offsets.take_commit(), Some(8));
+        assert_eq!(commit(&mut offsets), Some(8));
     }
 
     #[test]
     fn completion_for_an_unknown_partition_is_ignored() {
         let mut tracker = OffsetTracker::new();
         tracker.done(&Partition::new("encounters", 0), 5);
-        assert_eq!(tracker.take_commits(), vec![]);
+        assert_eq!(tracker.commits_due(), vec![]);
     }
 
     #[test]
@@ -204,7 +245,7 @@ mod tests {
         let revoked = tracker.revoke(&p0).unwrap();
         assert_eq!(revoked.position(), Some(0));
         assert_eq!(tracker.in_flight(None), 0);
-        assert_eq!(tracker.take_commits(), vec![]);
+        assert_eq!(tracker.commits_due(), vec![]);
     }
 
     #[test]
@@ -218,7 +259,7 @@ mod tests {
         tracker.consumed(&p0, 9);
         tracker.done(&p1, 4);
         assert_eq!(
-            tracker.take_commits(),
+            tracker.commits_due(),
             vec![(p0.clone(), 9), (p1.clone(), 5)]
         );
         assert_eq!(tracker.in_flight(Some(std::slice::from_ref(&p0))), 1);
@@ -242,7 +283,7 @@ mod tests {
                 offsets.done(*offset);
                 done.insert(*offset);
                 if step % commit_every == 0 {
-                    if let Some(position) = offsets.take_commit() {
+                    if let Some(position) = commit(&mut offsets) {
                         prop_assert!((0..position).all(|o| done.contains(&o)));
                     }
                 }

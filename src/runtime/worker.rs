@@ -246,10 +246,10 @@ fn set_paused(consumer: &Consumer_, pause: bool) -> bool {
     }
 }
 
-/// Commits positions that advanced since the last commit (asynchronously: the consumer
-/// thread must keep polling).
+/// Commits the positions that are ahead of their last confirmed commit, asynchronously (the
+/// consumer thread must keep polling); the commit callback confirms them.
 fn commit_progress(consumer: &Consumer_, shared: &Shared) {
-    let commits = shared.tracker().take_commits();
+    let commits = shared.tracker().commits_due();
     if commits.is_empty() {
         return;
     }

@@ -4,6 +4,7 @@ mod check;
 mod codec;
 mod fixtures;
 mod pipeline;
+mod properties;
 mod schemas;
 mod support;
 mod tansu;
