@@ -149,6 +149,48 @@ pub fn with_plan(mut event: Encounter, plan: PlanType) -> Encounter {
     event
 }
 
+/// The clean encounter with these modifiers on its traction line.
+pub fn with_modifiers(modifiers: &[&str]) -> Encounter {
+    let mut event = clean_encounter();
+    event.service_lines[0].modifiers = modifiers.iter().map(|m| m.to_string()).collect();
+    event
+}
+
+/// The clean encounter with this documented traction method.
+pub fn with_method(method: TractionMethod) -> Encounter {
+    let mut event = clean_encounter();
+    if let Some(traction) = event.traction.as_mut() {
+        traction.method = method;
+    }
+    event
+}
+
+/// The clean encounter with this documented traction region.
+pub fn traction_region(region: Option<BodyRegion>) -> Encounter {
+    let mut event = clean_encounter();
+    if let Some(traction) = event.traction.as_mut() {
+        traction.region = region;
+    }
+    event
+}
+
+/// The clean encounter with one more diagnosis (pointer 2, not pointed at by any line).
+pub fn with_diagnosis(code: &str) -> Encounter {
+    let mut event = clean_encounter();
+    event.diagnoses.push(diagnosis(2, code));
+    event
+}
+
+/// Makes the visit cervical traction with a supporting cervical diagnosis (M50121).
+pub fn cervical(mut event: Encounter) -> Encounter {
+    event.diagnoses[0].code = "M50121".into();
+    if let Some(traction) = event.traction.as_mut() {
+        traction.region = Some(BodyRegion::Cervical);
+    }
+    event.service_lines[0].body_region = Some(BodyRegion::Cervical);
+    event
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

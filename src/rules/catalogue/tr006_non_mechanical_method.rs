@@ -65,14 +65,6 @@ mod tests {
     use crate::domain::{PlanType, TractionMethod};
     use crate::testing::*;
 
-    fn with_method(method: TractionMethod) -> crate::domain::Encounter {
-        let mut event = clean_encounter();
-        if let Some(traction) = event.traction.as_mut() {
-            traction.method = method;
-        }
-        event
-    }
-
     #[test]
     fn fires_on_the_traction_line_for_an_inversion_table() {
         let event = with_method(TractionMethod::Inversion);

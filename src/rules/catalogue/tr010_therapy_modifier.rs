@@ -61,12 +61,6 @@ mod tests {
     use crate::domain::Severity::{Error, Warning};
     use crate::testing::*;
 
-    fn with_modifiers(modifiers: &[&str]) -> crate::domain::Encounter {
-        let mut event = clean_encounter();
-        event.service_lines[0].modifiers = modifiers.iter().map(|m| m.to_string()).collect();
-        event
-    }
-
     #[test]
     fn fires_on_a_traction_line_without_a_therapy_modifier() {
         let event = with_modifiers(&["KX"]);

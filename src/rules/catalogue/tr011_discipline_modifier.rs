@@ -56,12 +56,6 @@ mod tests {
     use crate::domain::{Discipline, PlanType};
     use crate::testing::*;
 
-    fn with_modifiers(modifiers: &[&str]) -> crate::domain::Encounter {
-        let mut event = clean_encounter();
-        event.service_lines[0].modifiers = modifiers.iter().map(|m| m.to_string()).collect();
-        event
-    }
-
     #[test]
     fn fires_on_a_physical_therapist_billing_go() {
         let event = with_modifiers(&["GO"]);

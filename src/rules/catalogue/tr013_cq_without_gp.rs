@@ -40,12 +40,6 @@ mod tests {
     use crate::domain::Severity::Error;
     use crate::testing::*;
 
-    fn with_modifiers(modifiers: &[&str]) -> crate::domain::Encounter {
-        let mut event = clean_encounter();
-        event.service_lines[0].modifiers = modifiers.iter().map(|m| m.to_string()).collect();
-        event
-    }
-
     #[test]
     fn fires_on_cq_with_go() {
         let event = with_modifiers(&["GO", "CQ"]);

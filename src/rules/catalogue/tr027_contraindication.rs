@@ -102,23 +102,8 @@ pub(super) fn list_with_reasons(
 #[cfg(test)]
 mod tests {
     use crate::domain::Severity::Error;
-    use crate::domain::{BodyRegion, Encounter, PlanType};
+    use crate::domain::{BodyRegion, PlanType};
     use crate::testing::*;
-
-    fn with_diagnosis(code: &str) -> Encounter {
-        let mut event = clean_encounter();
-        event.diagnoses.push(diagnosis(2, code));
-        event
-    }
-
-    fn cervical(mut event: Encounter) -> Encounter {
-        event.diagnoses[0].code = "M50121".into();
-        if let Some(traction) = event.traction.as_mut() {
-            traction.region = Some(BodyRegion::Cervical);
-        }
-        event.service_lines[0].body_region = Some(BodyRegion::Cervical);
-        event
-    }
 
     #[test]
     fn fires_once_on_an_acute_vertebral_fracture() {

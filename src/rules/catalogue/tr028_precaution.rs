@@ -76,24 +76,9 @@ impl Rule for Precaution {
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::PlanType;
     use crate::domain::Severity::Warning;
-    use crate::domain::{BodyRegion, Encounter, PlanType};
     use crate::testing::*;
-
-    fn with_diagnosis(code: &str) -> Encounter {
-        let mut event = clean_encounter();
-        event.diagnoses.push(diagnosis(2, code));
-        event
-    }
-
-    fn cervical(mut event: Encounter) -> Encounter {
-        event.diagnoses[0].code = "M50121".into();
-        if let Some(traction) = event.traction.as_mut() {
-            traction.region = Some(BodyRegion::Cervical);
-        }
-        event.service_lines[0].body_region = Some(BodyRegion::Cervical);
-        event
-    }
 
     #[test]
     fn fires_once_on_anticoagulant_therapy() {

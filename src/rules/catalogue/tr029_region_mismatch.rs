@@ -75,19 +75,11 @@ fn supporting_codes(ctx: &Context<'_>, line: &ServiceLine) -> String {
 #[cfg(test)]
 mod tests {
     use crate::domain::Severity::Warning;
-    use crate::domain::{BodyRegion, Encounter, PlanType};
+    use crate::domain::{BodyRegion, PlanType};
     use crate::testing::*;
 
     /// The clean encounter (lumbar diagnosis M5416 on pointer 1) with the documented
     /// traction region changed.
-    fn traction_region(region: Option<BodyRegion>) -> Encounter {
-        let mut event = clean_encounter();
-        if let Some(traction) = event.traction.as_mut() {
-            traction.region = region;
-        }
-        event
-    }
-
     #[test]
     fn fires_when_lumbar_diagnoses_support_cervical_traction() {
         let event = traction_region(Some(BodyRegion::Cervical));

@@ -50,16 +50,8 @@ impl Rule for ThoracicTraction {
 #[cfg(test)]
 mod tests {
     use crate::domain::Severity::Warning;
-    use crate::domain::{BodyRegion, Encounter, PlanType};
+    use crate::domain::{BodyRegion, PlanType};
     use crate::testing::*;
-
-    fn traction_region(region: Option<BodyRegion>) -> Encounter {
-        let mut event = clean_encounter();
-        if let Some(traction) = event.traction.as_mut() {
-            traction.region = region;
-        }
-        event
-    }
 
     #[test]
     fn fires_once_when_the_traction_record_says_thoracic() {
