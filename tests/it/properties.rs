@@ -93,7 +93,7 @@ fn change() -> impl Strategy<Value = Change> {
 
 fn apply(event: &mut Encounter, change: &Change) {
     let lines = event.service_lines.len();
-    let mut line = |index: usize| (lines > 0).then(|| index % lines);
+    let line = |index: usize| (lines > 0).then(|| index % lines);
     match change {
         Change::Units(l, units) => {
             if let Some(i) = line(*l) {
