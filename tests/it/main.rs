@@ -5,6 +5,7 @@ mod codec;
 mod fixtures;
 mod pipeline;
 mod properties;
+mod registry;
 mod schemas;
 mod support;
 mod tansu;
