@@ -23,7 +23,7 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
-use tracing::{debug_span, info, warn};
+use tracing::{info, info_span, warn};
 
 use super::dead_letter::{self, Origin};
 use super::kafka::{ConsumerCtx, ProducerCtx, Role, client_config, commit_sync};
@@ -314,7 +314,9 @@ impl Worker {
     fn run(self, jobs: Receiver<Job>) {
         let mut buffer = Vec::with_capacity(4096);
         for job in jobs {
-            let _span = debug_span!(
+            // Every log line about this message carries where it came from (and nothing
+            // from its content).
+            let _span = info_span!(
                 "message",
                 topic = %job.partition.topic,
                 partition = job.partition.partition,
