@@ -71,6 +71,26 @@ pub fn client_config(
     config
 }
 
+/// Checks every librdkafka property against librdkafka itself, for both clients, so a bad
+/// `--kafka-config` stops start-up with a message naming the property. The message never
+/// repeats the value (it may be a secret).
+pub fn validate_properties(
+    brokers: &str,
+    properties: &BTreeMap<String, String>,
+) -> Result<(), String> {
+    for role in [Role::Consumer, Role::Producer] {
+        if let Err(error) = client_config(brokers, properties, role).create_native_config() {
+            return Err(match error {
+                KafkaError::ClientConfig(_, description, key, _value) => {
+                    format!("invalid --kafka-config {key}: {description}")
+                }
+                other => format!("invalid --kafka-config: {other}"),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Shared by both contexts: librdkafka logs and errors go to `tracing` (they carry no
 /// payloads); errors that will not heal stop the service.
 fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
@@ -286,5 +306,62 @@ impl ProducerContext for ProducerCtx {
                 message.topic()
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn properties(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn valid_properties_pass_for_both_clients() {
+        let props = properties(&[
+            ("security.protocol", "plaintext"),
+            ("consumer.session.timeout.ms", "6000"),
+        ]);
+        assert_eq!(validate_properties("localhost:9092", &props), Ok(()));
+    }
+
+    #[test]
+    fn an_unknown_property_is_named_without_its_value() {
+        let props = properties(&[("sasl.pasword", "hunter2")]);
+        assert_eq!(
+            validate_properties("localhost:9092", &props),
+            Err("invalid --kafka-config sasl.pasword: No such configuration property: \"sasl.pasword\"".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_prefixed_property_applies_to_its_client_only() {
+        let consumer = client_config(
+            "b:9092",
+            &properties(&[("consumer.session.timeout.ms", "6000")]),
+            Role::Consumer,
+        );
+        let producer = client_config(
+            "b:9092",
+            &properties(&[("consumer.session.timeout.ms", "6000")]),
+            Role::Producer,
+        );
+        assert_eq!(consumer.get("session.timeout.ms"), Some("6000"));
+        assert_eq!(producer.get("session.timeout.ms"), None);
+    }
+
+    #[test]
+    fn user_properties_override_the_defaults() {
+        let producer = client_config(
+            "b:9092",
+            &properties(&[("producer.enable.idempotence", "false")]),
+            Role::Producer,
+        );
+        assert_eq!(producer.get("enable.idempotence"), Some("false"));
+        assert_eq!(producer.get("bootstrap.servers"), Some("b:9092"));
     }
 }
