@@ -84,6 +84,8 @@ pub fn run(
         })
         .context("cannot create the Kafka consumer (check --kafka-config)")?;
     check_topics(&consumer, &producer, config)?;
+    // The metadata answered: a broker is reachable (statistics keep this current after).
+    shared.health.set_broker_up(true);
     consumer
         .subscribe(&[&config.input_topic])
         .with_context(|| format!("cannot subscribe to {}", config.input_topic))?;
