@@ -1,6 +1,7 @@
 //! The data the pipeline moves: encounters in, outcomes out. No I/O, no formats.
 
 mod encounter;
+pub mod npi;
 mod outcome;
 mod time;
 

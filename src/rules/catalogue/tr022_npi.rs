@@ -4,6 +4,7 @@
 //! certifying NPIs are optional and checked only when present. One finding per event,
 //! naming each bad field and why; the NPI values themselves are never repeated.
 
+use crate::domain::npi;
 use crate::rules::prelude::*;
 
 pub struct InvalidNpi;
@@ -16,55 +17,6 @@ static META: RuleMeta = RuleMeta {
     reference: "CMS NPI standard (45 CFR 162.406): 10 digits, Luhn check digit over 80840 and \
                 the first nine digits",
 };
-
-/// Why an NPI is invalid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum NpiProblem {
-    Empty,
-    NotTenDigits,
-    CheckDigit,
-}
-
-impl NpiProblem {
-    fn describe(self) -> &'static str {
-        match self {
-            NpiProblem::Empty => "is empty",
-            NpiProblem::NotTenDigits => "is not 10 digits",
-            NpiProblem::CheckDigit => "fails the NPI check digit",
-        }
-    }
-}
-
-/// The Luhn sum contributed by the constant prefix `80840`: the NPI standard's shortcut.
-const PREFIX_80840_SUM: u32 = 24;
-
-fn check(npi: &str) -> Result<(), NpiProblem> {
-    if npi.trim().is_empty() {
-        return Err(NpiProblem::Empty);
-    }
-    let bytes = npi.as_bytes();
-    if bytes.len() != 10 || !bytes.iter().all(u8::is_ascii_digit) {
-        return Err(NpiProblem::NotTenDigits);
-    }
-    // Luhn: counting from the check digit leftwards, every second digit is doubled, i.e.
-    // the 9th, 7th, … 1st of the first nine digits.
-    let mut sum = PREFIX_80840_SUM;
-    for (i, byte) in bytes[..9].iter().enumerate() {
-        let digit = u32::from(byte - b'0');
-        sum += if i % 2 == 0 {
-            let doubled = digit * 2;
-            doubled / 10 + doubled % 10
-        } else {
-            digit
-        };
-    }
-    let expected = (10 - sum % 10) % 10;
-    if u32::from(bytes[9] - b'0') == expected {
-        Ok(())
-    } else {
-        Err(NpiProblem::CheckDigit)
-    }
-}
 
 impl Rule for InvalidNpi {
     fn meta(&self) -> &'static RuleMeta {
@@ -90,7 +42,7 @@ impl Rule for InvalidNpi {
                     .and_then(|plan| plan.certifying_npi.as_deref()),
             ),
         ];
-        let problem_of = |npi: Option<&str>| npi.and_then(|npi| check(npi).err());
+        let problem_of = |npi: Option<&str>| npi.and_then(|npi| npi::check(npi).err());
         if fields.iter().all(|(_, npi)| problem_of(*npi).is_none()) {
             return;
         }
@@ -106,78 +58,9 @@ impl Rule for InvalidNpi {
 
 #[cfg(test)]
 mod tests {
-    use super::{NpiProblem, check};
     use crate::domain::PlanType;
     use crate::domain::Severity::Error;
     use crate::testing::*;
-
-    #[test]
-    fn accepts_valid_npis() {
-        for npi in [RENDERING_NPI, REFERRING_NPI, CERTIFYING_NPI, "1245319599"] {
-            assert_eq!(check(npi), Ok(()), "{npi}");
-        }
-    }
-
-    #[test]
-    fn rejects_every_wrong_check_digit() {
-        for last in b'0'..=b'9' {
-            let npi = format!("123456789{}", char::from(last));
-            let expected = if last == b'3' {
-                Ok(())
-            } else {
-                Err(NpiProblem::CheckDigit)
-            };
-            assert_eq!(check(&npi), expected, "{npi}");
-        }
-    }
-
-    /// The textbook Luhn check over the full 15-digit `80840` + NPI string.
-    fn literal_luhn(npi: &str) -> bool {
-        let sum: u32 = format!("80840{npi}")
-            .bytes()
-            .rev()
-            .enumerate()
-            .map(|(i, b)| {
-                let digit = u32::from(b - b'0');
-                match (i % 2 == 1, digit * 2) {
-                    (true, doubled) if doubled > 9 => doubled - 9,
-                    (true, doubled) => doubled,
-                    (false, _) => digit,
-                }
-            })
-            .sum();
-        sum % 10 == 0
-    }
-
-    #[test]
-    fn agrees_with_the_literal_luhn_check_over_80840_and_the_npi() {
-        // A spread of ten-digit numbers: a multiplicative walk through the range.
-        let mut n: u64 = 1_000_000_007;
-        let mut valid = 0;
-        for _ in 0..5_000 {
-            n = (n * 48_271) % 9_000_000_000 + 1_000_000_000;
-            let npi = n.to_string();
-            assert_eq!(check(&npi).is_ok(), literal_luhn(&npi), "{npi}");
-            valid += usize::from(literal_luhn(&npi));
-        }
-        // About one number in ten has a valid check digit: both outcomes were exercised.
-        assert!((300..700).contains(&valid), "{valid}");
-    }
-
-    #[test]
-    fn rejects_wrong_lengths_and_non_digits() {
-        for npi in [
-            "123456789",
-            "12345678933",
-            "12345678 3",
-            "123456789X",
-            "１２３",
-        ] {
-            assert_eq!(check(npi), Err(NpiProblem::NotTenDigits), "{npi}");
-        }
-        assert_eq!(check(""), Err(NpiProblem::Empty));
-        assert_eq!(check("   "), Err(NpiProblem::Empty));
-    }
 
     #[test]
     fn fires_once_for_a_bad_rendering_check_digit() {
