@@ -1,6 +1,6 @@
 //! The per-event view rules read: the encounter, the pack, and facts computed once.
 
-use crate::domain::{BodyRegion, Diagnosis, Encounter, PlanType, ServiceLine};
+use crate::domain::{BodyRegion, Diagnosis, Encounter, PlanOfCare, PlanType, ServiceLine};
 
 use super::TRACTION_CODE;
 use super::icd10::IcdCodeSet;
@@ -50,6 +50,11 @@ impl<'a> Context<'a> {
 
     pub fn plan(&self) -> PlanType {
         self.event.payer.plan_type
+    }
+
+    /// The plan of care, when there is one and it is certified (TR-032, TR-033).
+    pub fn certified_plan(&self) -> Option<&'a PlanOfCare> {
+        self.event.plan_of_care.as_ref().filter(|plan| plan.certified)
     }
 
     /// Service lines billed as 97012, in array order.

@@ -24,12 +24,7 @@ impl Rule for OutsideCertification {
     }
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>) {
-        let Some(plan) = ctx
-            .event
-            .plan_of_care
-            .as_ref()
-            .filter(|plan| plan.certified)
-        else {
+        let Some(plan) = ctx.certified_plan() else {
             return;
         };
         let max_days = ctx.pack.thresholds.max_certification_days;

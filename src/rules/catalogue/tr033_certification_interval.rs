@@ -23,12 +23,7 @@ impl Rule for CertificationTooLong {
     }
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>) {
-        let Some(plan) = ctx
-            .event
-            .plan_of_care
-            .as_ref()
-            .filter(|plan| plan.certified)
-        else {
+        let Some(plan) = ctx.certified_plan() else {
             return;
         };
         let Some(through) = plan.certified_through else {
