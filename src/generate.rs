@@ -10,12 +10,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use rdkafka::client::ClientContext;
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
 
 use crate::codec::{self, ENCOUNTER_SCHEMA, Encoder, OutputFormat};
 use crate::domain::Encounter;
-use crate::runtime::kafka::{Role, client_config};
+use crate::runtime::kafka::{Role, client_config, send_waiting};
 use crate::runtime::registry::RegistryClient;
 use crate::synth::Synth;
 
@@ -167,19 +166,10 @@ fn send(
     key: &[u8],
     payload: &[u8],
 ) -> anyhow::Result<()> {
-    let mut record = BaseRecord::to(topic).key(key).payload(payload);
-    loop {
-        match producer.send(record) {
-            Ok(()) => return Ok(()),
-            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
-                record = returned;
-                thread::sleep(Duration::from_millis(5));
-            }
-            Err((error, _)) => {
-                return Err(error).with_context(|| format!("cannot produce to {topic}"));
-            }
-        }
-    }
+    let record = BaseRecord::to(topic).key(key).payload(payload);
+    send_waiting(producer, record, || false)
+        .map(drop)
+        .with_context(|| format!("cannot produce to {topic}"))
 }
 
 /// One of the malformed messages real pipelines see, in turn: garbage bytes, truncated

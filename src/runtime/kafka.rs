@@ -17,7 +17,8 @@ use rdkafka::client::ClientContext;
 use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
-use rdkafka::producer::{DeliveryResult, ProducerContext};
+use rdkafka::message::ToBytes;
+use rdkafka::producer::{BaseRecord, DeliveryResult, ProducerContext, ThreadedProducer};
 use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{debug, error, info, warn};
@@ -69,6 +70,35 @@ pub fn client_config(
     }
     config.set_log_level(RDKafkaLogLevel::Warning);
     config
+}
+
+/// Hands a record to the producer, waiting while its local queue is full: that wait is the
+/// backpressure that slows screening (and so consumption) to what the brokers take.
+/// `Ok(false)` when `give_up` said to stop waiting; an error the queue cannot wait out is
+/// returned.
+pub fn send_waiting<C, K, P>(
+    producer: &ThreadedProducer<C>,
+    mut record: BaseRecord<'_, K, P, C::DeliveryOpaque>,
+    give_up: impl Fn() -> bool,
+) -> Result<bool, KafkaError>
+where
+    C: ProducerContext + 'static,
+    K: ToBytes + ?Sized,
+    P: ToBytes + ?Sized,
+{
+    loop {
+        match producer.send(record) {
+            Ok(()) => return Ok(true),
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
+                if give_up() {
+                    return Ok(false);
+                }
+                record = returned;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err((error, _)) => return Err(error),
+        }
+    }
 }
 
 /// Checks every librdkafka property against librdkafka itself, for both clients, so a bad

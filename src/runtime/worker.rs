@@ -19,14 +19,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{info, info_span, warn};
 
 use super::dead_letter::{self, Origin};
-use super::kafka::{ConsumerCtx, ProducerCtx, Role, client_config, commit_sync};
+use super::kafka::{ConsumerCtx, ProducerCtx, Role, client_config, commit_sync, send_waiting};
 use super::offsets::Partition;
 use super::registry::{RegistryClient, RegistryError};
 use super::tracking::{Pending, Permit, Produced, Shared};
@@ -443,8 +442,8 @@ impl Worker {
         );
     }
 
-    /// Hands one record to the producer, waiting while its queue is full (backpressure).
-    /// Returns false when the service is failing and the record was not sent.
+    /// Hands one record to the producer (waiting while its queue is full). Returns false
+    /// when the service is failing and the record was not sent.
     fn send(
         &self,
         topic: &str,
@@ -464,22 +463,14 @@ impl Worker {
         if let Some(headers) = headers {
             record = record.headers(headers);
         }
-        loop {
-            match self.producer.send(record) {
-                Ok(()) => return true,
-                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), returned)) => {
-                    if self.shared.shutdown.failure().is_some() {
-                        return false;
-                    }
-                    record = returned;
-                    thread::sleep(Duration::from_millis(1));
-                }
-                Err((error, _)) => {
-                    self.shared
-                        .shutdown
-                        .fail(format!("cannot produce to topic {topic}: {error}"));
-                    return false;
-                }
+        let failing = || self.shared.shutdown.failure().is_some();
+        match send_waiting(&self.producer, record, failing) {
+            Ok(sent) => sent,
+            Err(error) => {
+                self.shared
+                    .shutdown
+                    .fail(format!("cannot produce to topic {topic}: {error}"));
+                false
             }
         }
     }
