@@ -4,7 +4,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
@@ -14,7 +13,7 @@ use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::rules::{Engine, RulePack};
 use crate::runtime::admin::{self, Health};
-use crate::runtime::registry::RegistryClient;
+use crate::runtime::registry::{RegistryClient, STARTUP_PATIENCE, value_subject};
 use crate::runtime::shutdown::{self, Shutdown};
 use crate::runtime::tracking::Shared;
 use crate::runtime::worker::{self, LoopConfig};
@@ -37,9 +36,6 @@ pub struct App {
     metrics: Arc<Metrics>,
     health: Arc<Health>,
 }
-
-/// How long start-up waits for the schema registry before giving up.
-const REGISTRY_STARTUP_PATIENCE: Duration = Duration::from_secs(60);
 
 impl ServiceSpec {
     pub fn from_settings(settings: RunSettings) -> Self {
@@ -81,11 +77,15 @@ impl App {
             .context("invalid --schema-registry-url")?;
         let schema_id = match (spec.output_format, &registry) {
             (OutputFormat::AvroConfluent, Some(registry)) => {
-                let subject = format!("{}-value", spec.loop_config.output_topic);
-                let deadline = Instant::now() + REGISTRY_STARTUP_PATIENCE;
+                let topic = &spec.loop_config.output_topic;
                 let id = registry
-                    .register_with_retry(&subject, OUTCOME_SCHEMA, &|| Instant::now() > deadline)
-                    .with_context(|| format!("cannot register the outcome schema as {subject} (--schema-registry-url)"))?;
+                    .register_value_schema(topic, OUTCOME_SCHEMA, STARTUP_PATIENCE)
+                    .with_context(|| {
+                        format!(
+                            "cannot register the outcome schema as {} (--schema-registry-url)",
+                            value_subject(topic)
+                        )
+                    })?;
                 Some(id)
             }
             (OutputFormat::AvroConfluent, None) => {

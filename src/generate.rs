@@ -15,7 +15,7 @@ use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, T
 use crate::codec::{self, ENCOUNTER_SCHEMA, Encoder, OutputFormat};
 use crate::domain::Encounter;
 use crate::runtime::kafka::{Role, client_config, send_waiting};
-use crate::runtime::registry::RegistryClient;
+use crate::runtime::registry::{RegistryClient, STARTUP_PATIENCE, value_subject};
 use crate::synth::Synth;
 
 #[derive(Clone, Debug)]
@@ -133,15 +133,15 @@ fn encoder_for(spec: &GenerateSpec, format: OutputFormat) -> anyhow::Result<Enco
                 .as_deref()
                 .context("--format avro-confluent needs --schema-registry-url")?;
             let registry = RegistryClient::new(url).context("invalid --schema-registry-url")?;
-            let subject = format!("{}-value", spec.topic);
-            let deadline = Instant::now() + Duration::from_secs(60);
-            Some(
-                registry
-                    .register_with_retry(&subject, ENCOUNTER_SCHEMA, &|| Instant::now() > deadline)
-                    .with_context(|| {
-                        format!("cannot register the encounter schema as {subject}")
-                    })?,
-            )
+            let id = registry
+                .register_value_schema(&spec.topic, ENCOUNTER_SCHEMA, STARTUP_PATIENCE)
+                .with_context(|| {
+                    format!(
+                        "cannot register the encounter schema as {}",
+                        value_subject(&spec.topic)
+                    )
+                })?;
+            Some(id)
         }
         _ => None,
     };

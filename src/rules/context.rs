@@ -54,7 +54,10 @@ impl<'a> Context<'a> {
 
     /// The plan of care, when there is one and it is certified (TR-032, TR-033).
     pub fn certified_plan(&self) -> Option<&'a PlanOfCare> {
-        self.event.plan_of_care.as_ref().filter(|plan| plan.certified)
+        self.event
+            .plan_of_care
+            .as_ref()
+            .filter(|plan| plan.certified)
     }
 
     /// Service lines billed as 97012, in array order.

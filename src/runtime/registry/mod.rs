@@ -33,7 +33,7 @@ mod tests;
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use ureq::RequestBuilder;
@@ -79,6 +79,14 @@ impl fmt::Debug for RegistryClient {
             .field("backoff", &self.backoff)
             .finish()
     }
+}
+
+/// How long start-up waits for the registry to register a schema before giving up.
+pub const STARTUP_PATIENCE: Duration = Duration::from_secs(60);
+
+/// The subject of a topic's value schema (Confluent's default TopicNameStrategy).
+pub fn value_subject(topic: &str) -> String {
+    format!("{topic}-value")
 }
 
 impl RegistryClient {
@@ -174,6 +182,19 @@ impl RegistryClient {
         self.retrying("fetching a writer schema", give_up, || {
             self.writer_schema(id)
         })
+    }
+
+    /// Registers `schema` as the value schema of `topic` (subject [`value_subject`]),
+    /// retrying transient failures for at most `patience`: for start-up, where nothing
+    /// else can go on without the id.
+    pub fn register_value_schema(
+        &self,
+        topic: &str,
+        schema: &str,
+        patience: Duration,
+    ) -> Result<u32, RegistryError> {
+        let deadline = Instant::now() + patience;
+        self.register_with_retry(&value_subject(topic), schema, &|| Instant::now() > deadline)
     }
 
     /// [`register`](Self::register), retrying like
