@@ -160,3 +160,14 @@ impl App {
         result
     }
 }
+
+/// The async runtime of `run`, `demo` and `generate`: it only serves the admin endpoints and
+/// waits for signals (the Kafka loop and the screening have threads of their own), so one
+/// worker thread is enough.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}

@@ -63,11 +63,7 @@ pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
     let app = App::build(service_spec(spec, &brokers))?;
     let metrics = app.metrics();
     let shutdown = Shutdown::new();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::app::runtime()?;
     let service = runtime.spawn(app.run(shutdown.clone(), true));
     let generator = {
         let spec = generator_spec(spec, &brokers);

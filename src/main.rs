@@ -6,9 +6,8 @@
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::Parser;
-use traction_screen::app::{App, ServiceSpec};
+use traction_screen::app::{self, App, ServiceSpec};
 use traction_screen::check::{self, CheckFormat, CheckOptions};
 use traction_screen::cli::{CheckArgs, Cli, Command};
 use traction_screen::config::{DemoSettings, GenerateSettings, LogFormat, RunSettings};
@@ -70,7 +69,7 @@ fn run(settings: RunSettings) -> Result<anyhow::Result<()>, String> {
 fn serve(settings: RunSettings) -> anyhow::Result<()> {
     telemetry::init(settings.tuning.log_format, telemetry::SERVICE_FILTER);
     let app = App::build(ServiceSpec::from_settings(settings))?;
-    runtime()?.block_on(app.run(Shutdown::new(), true))
+    app::runtime()?.block_on(app.run(Shutdown::new(), true))
 }
 
 fn run_demo(settings: &DemoSettings) -> anyhow::Result<()> {
@@ -93,7 +92,7 @@ fn run_generate(settings: GenerateSettings) -> anyhow::Result<()> {
     };
     let stop = Shutdown::new();
     let signals = stop.clone();
-    let rt = runtime()?;
+    let rt = app::runtime()?;
     rt.spawn(shutdown::on_signals(signals));
     let report = generate::produce(&spec, &|| stop.is_triggered())?;
     eprintln!(
@@ -113,14 +112,6 @@ fn run_generate(settings: GenerateSettings) -> anyhow::Result<()> {
         report.failed
     );
     Ok(())
-}
-
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
 }
 
 fn run_check(args: CheckArgs) -> u8 {
