@@ -125,6 +125,40 @@ pub fn findings_of(event: &Encounter, rule_id: &str) -> Vec<(Severity, Option<i3
         .collect()
 }
 
+/// A rule's findings, as (severity, line number).
+pub type Findings = Vec<(Severity, Option<i32>)>;
+/// A rule's findings under each plan type.
+pub type FindingsByPlan = Vec<(PlanType, Findings)>;
+
+/// The findings of one rule for the event under each plan type, in [`PlanType::ALL`] order.
+pub fn findings_by_plan(event: &Encounter, rule_id: &str) -> FindingsByPlan {
+    PlanType::ALL
+        .iter()
+        .map(|plan| {
+            (
+                *plan,
+                findings_of(&with_plan(event.clone(), *plan), rule_id),
+            )
+        })
+        .collect()
+}
+
+/// What [`findings_by_plan`] gives for a rule that reports `findings` under the plan types
+/// in `applies_to` and nothing under the others.
+pub fn only_for(applies_to: &[PlanType], findings: &[(Severity, Option<i32>)]) -> FindingsByPlan {
+    PlanType::ALL
+        .iter()
+        .map(|plan| {
+            let expected = if applies_to.contains(plan) {
+                findings.to_vec()
+            } else {
+                vec![]
+            };
+            (*plan, expected)
+        })
+        .collect()
+}
+
 /// The messages of one rule's findings, in outcome order.
 pub fn messages_of(event: &Encounter, rule_id: &str) -> Vec<String> {
     screen(event)

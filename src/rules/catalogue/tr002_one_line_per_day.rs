@@ -147,13 +147,9 @@ mod tests {
     fn fires_for_every_plan_type() {
         let mut event = clean_encounter();
         event.service_lines.push(line(3, "97012"));
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-002"),
-                vec![(Error, Some(3))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-002"),
+            only_for(&PlanType::ALL, &[(Error, Some(3))])
+        );
     }
 }

@@ -179,14 +179,10 @@ mod tests {
     fn fires_for_every_plan_type() {
         let mut event = clean_encounter();
         event.service_lines.clear();
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-003"),
-                vec![(Error, None)],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-003"),
+            only_for(&PlanType::ALL, &[(Error, None)])
+        );
     }
 
     #[test]

@@ -279,13 +279,12 @@ mod tests {
     #[test]
     fn applies_to_medicare_part_b_and_advantage_only() {
         let event = with_timed_minutes(Some(22));
-        for plan in PlanType::ALL {
-            let expected = match plan {
-                PlanType::MedicarePartB | PlanType::MedicareAdvantage => vec![(Error, None)],
-                _ => vec![],
-            };
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(findings_of(&event, "TR-004"), expected, "{plan:?}");
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-004"),
+            only_for(
+                &[PlanType::MedicarePartB, PlanType::MedicareAdvantage],
+                &[(Error, None)]
+            )
+        );
     }
 }

@@ -95,13 +95,9 @@ mod tests {
     #[test]
     fn fires_for_every_plan_type() {
         let event = with_method(TractionMethod::Manual);
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-005"),
-                vec![(Error, Some(1))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-005"),
+            only_for(&PlanType::ALL, &[(Error, Some(1))])
+        );
     }
 }

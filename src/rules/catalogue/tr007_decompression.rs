@@ -168,14 +168,10 @@ mod tests {
             date_of_service: date(2026, 3, 4),
             ..line(3, "97012")
         });
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-007"),
-                vec![(Error, Some(1)), (Error, Some(3))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-007"),
+            only_for(&PlanType::ALL, &[(Error, Some(1)), (Error, Some(3))])
+        );
     }
 
     #[test]

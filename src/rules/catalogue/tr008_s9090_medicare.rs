@@ -102,13 +102,12 @@ mod tests {
 
     #[test]
     fn applies_to_medicare_part_b_and_advantage_only() {
-        for plan in PlanType::ALL {
-            let expected = match plan {
-                PlanType::MedicarePartB | PlanType::MedicareAdvantage => vec![(Error, Some(3))],
-                _ => vec![],
-            };
-            let event = with_plan(with_s9090(), plan);
-            assert_eq!(findings_of(&event, "TR-008"), expected, "{plan:?}");
-        }
+        assert_eq!(
+            findings_by_plan(&with_s9090(), "TR-008"),
+            only_for(
+                &[PlanType::MedicarePartB, PlanType::MedicareAdvantage],
+                &[(Error, Some(3))]
+            )
+        );
     }
 }

@@ -121,13 +121,9 @@ mod tests {
 
     #[test]
     fn fires_for_every_plan_type() {
-        for plan in PlanType::ALL {
-            let event = with_plan(billed_as_manual_therapy(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-009"),
-                vec![(Warning, None)],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&billed_as_manual_therapy(), "TR-009"),
+            only_for(&PlanType::ALL, &[(Warning, None)])
+        );
     }
 }

@@ -120,13 +120,9 @@ mod tests {
             modifiers: vec!["GO".into(), "GN".into()],
             ..line(3, "97012")
         });
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-011"),
-                vec![(Warning, Some(1)), (Warning, Some(3))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-011"),
+            only_for(&PlanType::ALL, &[(Warning, Some(1)), (Warning, Some(3))])
+        );
     }
 }

@@ -91,13 +91,9 @@ mod tests {
             modifiers: vec!["GN".into(), "CQ".into()],
             ..line(4, "97012")
         });
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-013"),
-                vec![(Error, Some(1)), (Error, Some(4))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-013"),
+            only_for(&PlanType::ALL, &[(Error, Some(1)), (Error, Some(4))])
+        );
     }
 }

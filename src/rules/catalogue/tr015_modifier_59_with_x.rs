@@ -123,13 +123,9 @@ mod tests {
     fn fires_as_an_error_for_every_plan_type() {
         let mut event = clean_encounter();
         event.service_lines[1].modifiers = modifiers(&["GP", "59", "XS"]);
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-015"),
-                vec![(Error, Some(2))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-015"),
+            only_for(&PlanType::ALL, &[(Error, Some(2))])
+        );
     }
 }

@@ -139,13 +139,9 @@ mod tests {
     fn fires_as_a_warning_for_every_plan_type() {
         let mut event = clean_encounter();
         event.service_lines.push(manual_therapy(3, &["GP"]));
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-016"),
-                vec![(Warning, Some(1))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-016"),
+            only_for(&PlanType::ALL, &[(Warning, Some(1))])
+        );
     }
 }

@@ -69,13 +69,9 @@ mod tests {
         second.date_of_service = date(2026, 3, 4);
         second.modifiers.push("AT".into());
         event.service_lines.push(second);
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-017"),
-                vec![(Warning, Some(1)), (Warning, Some(3))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-017"),
+            only_for(&PlanType::ALL, &[(Warning, Some(1)), (Warning, Some(3))])
+        );
     }
 }

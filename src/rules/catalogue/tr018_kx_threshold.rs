@@ -141,18 +141,10 @@ mod tests {
     #[test]
     fn applies_to_medicare_part_b_only() {
         let event = with_spend(400_000);
-        for plan in PlanType::ALL {
-            let expected = if plan == PlanType::MedicarePartB {
-                vec![(Error, Some(1))]
-            } else {
-                vec![]
-            };
-            assert_eq!(
-                findings_of(&with_plan(event.clone(), plan), "TR-018"),
-                expected,
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-018"),
+            only_for(&[PlanType::MedicarePartB], &[(Error, Some(1))])
+        );
     }
 
     #[test]

@@ -87,17 +87,9 @@ mod tests {
     #[test]
     fn applies_to_medicare_part_b_only() {
         let event = with_spend(450_000);
-        for plan in PlanType::ALL {
-            let expected = if plan == PlanType::MedicarePartB {
-                vec![(Warning, None)]
-            } else {
-                vec![]
-            };
-            assert_eq!(
-                findings_of(&with_plan(event.clone(), plan), "TR-019"),
-                expected,
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-019"),
+            only_for(&[PlanType::MedicarePartB], &[(Warning, None)])
+        );
     }
 }

@@ -148,14 +148,9 @@ mod tests {
 
     #[test]
     fn applies_to_medicare_part_b_only() {
-        for plan in PlanType::ALL {
-            let expected = if plan == PlanType::MedicarePartB {
-                vec![(Error, Some(1))]
-            } else {
-                vec![]
-            };
-            let event = with_plan(by_chiropractor(), plan);
-            assert_eq!(findings_of(&event, "TR-020"), expected, "{plan:?}");
-        }
+        assert_eq!(
+            findings_by_plan(&by_chiropractor(), "TR-020"),
+            only_for(&[PlanType::MedicarePartB], &[(Error, Some(1))])
+        );
     }
 }

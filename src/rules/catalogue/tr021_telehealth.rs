@@ -132,13 +132,9 @@ mod tests {
     fn fires_as_an_error_for_every_plan_type() {
         let mut event = clean_encounter();
         event.place_of_service = "02".into();
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-021"),
-                vec![(Error, Some(1))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-021"),
+            only_for(&PlanType::ALL, &[(Error, Some(1))])
+        );
     }
 }

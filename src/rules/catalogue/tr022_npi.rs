@@ -135,13 +135,9 @@ mod tests {
     fn fires_as_an_error_for_every_plan_type() {
         let mut event = clean_encounter();
         event.referring_provider_npi = Some("9876543210".into());
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-022"),
-                vec![(Error, None)],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-022"),
+            only_for(&PlanType::ALL, &[(Error, None)])
+        );
     }
 }

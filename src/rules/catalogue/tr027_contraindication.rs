@@ -244,13 +244,9 @@ mod tests {
     #[test]
     fn fires_as_an_error_for_every_plan_type() {
         let event = with_diagnosis("S32010A");
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-027"),
-                vec![(Error, None)],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-027"),
+            only_for(&PlanType::ALL, &[(Error, None)])
+        );
     }
 }

@@ -210,13 +210,9 @@ mod tests {
     #[test]
     fn fires_as_a_warning_for_every_plan_type() {
         let event = with_diagnosis("M810");
-        for plan in PlanType::ALL {
-            let event = with_plan(event.clone(), plan);
-            assert_eq!(
-                findings_of(&event, "TR-028"),
-                vec![(Warning, None)],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-028"),
+            only_for(&PlanType::ALL, &[(Warning, None)])
+        );
     }
 }

@@ -228,13 +228,9 @@ mod tests {
 
     #[test]
     fn fires_as_a_warning_for_every_plan_type() {
-        for plan in PlanType::ALL {
-            let event = with_plan(traction_region(Some(BodyRegion::Cervical)), plan);
-            assert_eq!(
-                findings_of(&event, "TR-029"),
-                vec![(Warning, Some(1))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&traction_region(Some(BodyRegion::Cervical)), "TR-029"),
+            only_for(&PlanType::ALL, &[(Warning, Some(1))])
+        );
     }
 }

@@ -135,13 +135,9 @@ mod tests {
 
     #[test]
     fn fires_as_a_warning_for_every_plan_type() {
-        for plan in PlanType::ALL {
-            let event = with_plan(traction_region(Some(BodyRegion::Thoracic)), plan);
-            assert_eq!(
-                findings_of(&event, "TR-030"),
-                vec![(Warning, None)],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&traction_region(Some(BodyRegion::Thoracic)), "TR-030"),
+            only_for(&PlanType::ALL, &[(Warning, None)])
+        );
     }
 }

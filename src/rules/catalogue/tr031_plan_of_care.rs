@@ -91,17 +91,9 @@ mod tests {
     fn applies_to_medicare_part_b_only() {
         let mut event = clean_encounter();
         event.plan_of_care = None;
-        for plan in PlanType::ALL {
-            let expected = if plan == PlanType::MedicarePartB {
-                vec![(Error, None)]
-            } else {
-                vec![]
-            };
-            assert_eq!(
-                findings_of(&with_plan(event.clone(), plan), "TR-031"),
-                expected,
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-031"),
+            only_for(&[PlanType::MedicarePartB], &[(Error, None)])
+        );
     }
 }

@@ -173,17 +173,9 @@ mod tests {
     #[test]
     fn applies_to_medicare_part_b_only() {
         let event = certified(date(2026, 3, 3), Some(date(2026, 5, 15)));
-        for plan in PlanType::ALL {
-            let expected = if plan == PlanType::MedicarePartB {
-                vec![(Error, Some(1))]
-            } else {
-                vec![]
-            };
-            assert_eq!(
-                findings_of(&with_plan(event.clone(), plan), "TR-032"),
-                expected,
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-032"),
+            only_for(&[PlanType::MedicarePartB], &[(Error, Some(1))])
+        );
     }
 }

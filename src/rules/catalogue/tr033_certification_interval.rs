@@ -99,17 +99,9 @@ mod tests {
     #[test]
     fn applies_to_medicare_part_b_only() {
         let event = certified_through(Some(date(2026, 5, 18)));
-        for plan in PlanType::ALL {
-            let expected = if plan == PlanType::MedicarePartB {
-                vec![(Error, None)]
-            } else {
-                vec![]
-            };
-            assert_eq!(
-                findings_of(&with_plan(event.clone(), plan), "TR-033"),
-                expected,
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-033"),
+            only_for(&[PlanType::MedicarePartB], &[(Error, None)])
+        );
     }
 }

@@ -97,17 +97,9 @@ mod tests {
     #[test]
     fn applies_to_medicare_part_b_only() {
         let event = with_npis(None, None);
-        for plan in PlanType::ALL {
-            let expected = if plan == PlanType::MedicarePartB {
-                vec![(Error, None)]
-            } else {
-                vec![]
-            };
-            assert_eq!(
-                findings_of(&with_plan(event.clone(), plan), "TR-034"),
-                expected,
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-034"),
+            only_for(&[PlanType::MedicarePartB], &[(Error, None)])
+        );
     }
 }

@@ -155,13 +155,9 @@ mod tests {
 
     #[test]
     fn fires_as_a_warning_for_every_plan_type() {
-        for plan in PlanType::ALL {
-            let event = with_plan(documented(|t| t.mode = None), plan);
-            assert_eq!(
-                findings_of(&event, "TR-036"),
-                vec![(Warning, None)],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&documented(|t| t.mode = None), "TR-036"),
+            only_for(&PlanType::ALL, &[(Warning, None)])
+        );
     }
 }

@@ -93,16 +93,12 @@ mod tests {
     #[test]
     fn applies_to_medicare_part_b_and_medicare_advantage_only() {
         let event = visits_since_report(Some(11));
-        for plan in PlanType::ALL {
-            let expected = match plan {
-                PlanType::MedicarePartB | PlanType::MedicareAdvantage => vec![(Warning, None)],
-                _ => vec![],
-            };
-            assert_eq!(
-                findings_of(&with_plan(event.clone(), plan), "TR-037"),
-                expected,
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&event, "TR-037"),
+            only_for(
+                &[PlanType::MedicarePartB, PlanType::MedicareAdvantage],
+                &[(Warning, None)]
+            )
+        );
     }
 }

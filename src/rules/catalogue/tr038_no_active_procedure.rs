@@ -161,13 +161,9 @@ mod tests {
 
     #[test]
     fn fires_as_a_warning_for_every_plan_type() {
-        for plan in PlanType::ALL {
-            let event = with_plan(with_second_line("97010"), plan);
-            assert_eq!(
-                findings_of(&event, "TR-038"),
-                vec![(Warning, Some(1))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&with_second_line("97010"), "TR-038"),
+            only_for(&PlanType::ALL, &[(Warning, Some(1))])
+        );
     }
 }

@@ -82,17 +82,9 @@ mod tests {
 
     #[test]
     fn applies_to_medicare_part_b_only() {
-        for plan in PlanType::ALL {
-            let expected = if plan == PlanType::MedicarePartB {
-                vec![(Warning, Some(3))]
-            } else {
-                vec![]
-            };
-            assert_eq!(
-                findings_of(&with_plan(with_hot_pack(), plan), "TR-039"),
-                expected,
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&with_hot_pack(), "TR-039"),
+            only_for(&[PlanType::MedicarePartB], &[(Warning, Some(3))])
+        );
     }
 }

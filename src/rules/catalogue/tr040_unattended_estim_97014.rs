@@ -80,17 +80,9 @@ mod tests {
 
     #[test]
     fn applies_to_medicare_part_b_only() {
-        for plan in PlanType::ALL {
-            let expected = if plan == PlanType::MedicarePartB {
-                vec![(Error, Some(3))]
-            } else {
-                vec![]
-            };
-            assert_eq!(
-                findings_of(&with_plan(with_97014(), plan), "TR-040"),
-                expected,
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&with_97014(), "TR-040"),
+            only_for(&[PlanType::MedicarePartB], &[(Error, Some(3))])
+        );
     }
 }

@@ -100,13 +100,9 @@ mod tests {
 
     #[test]
     fn fires_as_an_error_for_every_plan_type() {
-        for plan in PlanType::ALL {
-            let event = with_plan(with_equipment("E0860"), plan);
-            assert_eq!(
-                findings_of(&event, "TR-041"),
-                vec![(Error, Some(3))],
-                "{plan:?}"
-            );
-        }
+        assert_eq!(
+            findings_by_plan(&with_equipment("E0860"), "TR-041"),
+            only_for(&PlanType::ALL, &[(Error, Some(3))])
+        );
     }
 }
