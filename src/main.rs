@@ -10,9 +10,10 @@ use clap::Parser;
 use traction_screen::app::{self, App, ServiceSpec};
 use traction_screen::check::{self, CheckFormat, CheckOptions};
 use traction_screen::cli::{CheckArgs, Cli, Command};
-use traction_screen::config::{DemoSettings, GenerateSettings, LogFormat, RunSettings};
+use traction_screen::config::{
+    ConfigError, DemoSettings, GenerateSettings, LogFormat, RunSettings,
+};
 use traction_screen::generate::{self, GenerateSpec};
-use traction_screen::runtime::kafka;
 use traction_screen::runtime::shutdown::{self, Shutdown};
 use traction_screen::{demo, telemetry};
 
@@ -21,30 +22,14 @@ const CONFIG_ERROR: u8 = 2;
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check(args) => ExitCode::from(run_check(args)),
-        Command::Run(args) => finish(
-            RunSettings::from_args(&args)
-                .map_err(|e| e.to_string())
-                .and_then(run),
-        ),
-        Command::Demo(args) => finish(
-            DemoSettings::from_args(&args)
-                .map(|s| run_demo(&s))
-                .map_err(|e| e.to_string()),
-        ),
-        Command::Generate(args) => finish(
-            GenerateSettings::from_args(&args)
-                .map_err(|e| e.to_string())
-                .and_then(|settings| {
-                    let brokers = settings.brokers.to_bootstrap_servers();
-                    kafka::validate_properties(&brokers, settings.kafka_config.as_map())?;
-                    Ok(run_generate(settings))
-                }),
-        ),
+        Command::Run(args) => finish(RunSettings::from_args(&args).map(run)),
+        Command::Demo(args) => finish(DemoSettings::from_args(&args).map(|s| run_demo(&s))),
+        Command::Generate(args) => finish(GenerateSettings::from_args(&args).map(run_generate)),
     }
 }
 
 /// Configuration errors exit 2; failures while running exit 1; both print one line.
-fn finish(outcome: Result<anyhow::Result<()>, String>) -> ExitCode {
+fn finish(outcome: Result<anyhow::Result<()>, ConfigError>) -> ExitCode {
     match outcome {
         Err(error) => {
             eprintln!("error: {error}");
@@ -58,15 +43,7 @@ fn finish(outcome: Result<anyhow::Result<()>, String>) -> ExitCode {
     }
 }
 
-fn run(settings: RunSettings) -> Result<anyhow::Result<()>, String> {
-    kafka::validate_properties(
-        &settings.brokers.to_bootstrap_servers(),
-        settings.kafka_config.as_map(),
-    )?;
-    Ok(serve(settings))
-}
-
-fn serve(settings: RunSettings) -> anyhow::Result<()> {
+fn run(settings: RunSettings) -> anyhow::Result<()> {
     telemetry::init(settings.tuning.log_format, telemetry::SERVICE_FILTER);
     let app = App::build(ServiceSpec::from_settings(settings))?;
     app::runtime()?.block_on(app.run(Shutdown::new(), true))

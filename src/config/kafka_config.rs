@@ -1,5 +1,6 @@
 //! librdkafka properties given by the user: merged per key (file, then environment, then
-//! flags), checked against the properties other settings own, and redacted in `Debug`.
+//! flags), checked against the properties other settings own and against librdkafka
+//! itself, and redacted in `Debug`.
 //! Problems name an item by its position, never by its text: it may be a secret.
 
 use std::collections::BTreeMap;
@@ -8,6 +9,7 @@ use std::fmt;
 use super::error::ConfigError;
 use super::layers::Layers;
 use super::setting::KAFKA_CONFIG;
+use crate::runtime::kafka;
 
 /// librdkafka properties given by the user. `Debug` redacts values whose key looks secret.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -109,15 +111,12 @@ impl Layers<'_> {
                     "key {key:?} has characters other than A-Z a-z 0-9 . _ -"
                 )));
             }
-            // `consumer.` and `producer.` scope a property to one client (runtime::kafka).
-            let property = ["consumer.", "producer."]
-                .iter()
-                .find_map(|scope| key.strip_prefix(scope))
-                .unwrap_or(key);
+            let (_, property) = kafka::scoped(key);
             if let Some((_, instead)) = reserved.iter().find(|(name, _)| *name == property) {
                 return Err(invalid(format!("{key:?} {instead}")));
             }
         }
+        kafka::validate_properties(&merged).map_err(invalid)?;
         Ok(KafkaConfig(merged))
     }
 }

@@ -32,6 +32,18 @@ pub enum Role {
     Producer,
 }
 
+/// The client a property is for and the librdkafka property itself: `consumer.X` and
+/// `producer.X` scope property X to one client, any other key goes to both.
+pub fn scoped(key: &str) -> (Option<Role>, &str) {
+    if let Some(property) = key.strip_prefix("consumer.") {
+        (Some(Role::Consumer), property)
+    } else if let Some(property) = key.strip_prefix("producer.") {
+        (Some(Role::Producer), property)
+    } else {
+        (None, key)
+    }
+}
+
 /// A client configuration: our defaults for the role, then the user's properties.
 /// Properties prefixed `consumer.` or `producer.` apply to that client only.
 pub fn client_config(
@@ -60,13 +72,11 @@ pub fn client_config(
         }
     }
     for (key, value) in properties {
-        let key = match (role, key.split_once('.')) {
-            (Role::Consumer, Some(("consumer", rest)))
-            | (Role::Producer, Some(("producer", rest))) => rest,
-            (_, Some(("consumer" | "producer", _))) => continue,
-            _ => key.as_str(),
+        match scoped(key) {
+            (Some(scope), property) if scope == role => config.set(property, value),
+            (Some(_), _) => continue,
+            (None, property) => config.set(property, value),
         };
-        config.set(key, value);
     }
     config.set_log_level(RDKafkaLogLevel::Warning);
     config
@@ -101,20 +111,22 @@ where
     }
 }
 
-/// Checks every librdkafka property against librdkafka itself, for both clients, so a bad
-/// `--kafka-config` stops start-up with a message naming the property. The message never
-/// repeats the value (it may be a secret).
-pub fn validate_properties(
-    brokers: &str,
-    properties: &BTreeMap<String, String>,
-) -> Result<(), String> {
+/// Checks every property against librdkafka itself, as both clients would get them.
+/// The error names the property (as the user wrote it) and librdkafka's reason, never the
+/// value: it may be a secret.
+pub fn validate_properties(properties: &BTreeMap<String, String>) -> Result<(), String> {
     for role in [Role::Consumer, Role::Producer] {
-        if let Err(error) = client_config(brokers, properties, role).create_native_config() {
+        if let Err(error) = client_config("localhost:9092", properties, role).create_native_config()
+        {
             return Err(match error {
-                KafkaError::ClientConfig(_, description, key, _value) => {
-                    format!("invalid --kafka-config {key}: {description}")
+                KafkaError::ClientConfig(_, description, property, _value) => {
+                    let key = properties
+                        .keys()
+                        .find(|key| scoped(key).1 == property)
+                        .map_or(property.as_str(), String::as_str);
+                    format!("{key}: {description}")
                 }
-                other => format!("invalid --kafka-config: {other}"),
+                other => other.to_string(),
             });
         }
     }
@@ -356,15 +368,15 @@ mod tests {
             ("security.protocol", "plaintext"),
             ("consumer.session.timeout.ms", "6000"),
         ]);
-        assert_eq!(validate_properties("localhost:9092", &props), Ok(()));
+        assert_eq!(validate_properties(&props), Ok(()));
     }
 
     #[test]
     fn an_unknown_property_is_named_without_its_value() {
         let props = properties(&[("sasl.pasword", "hunter2")]);
         assert_eq!(
-            validate_properties("localhost:9092", &props),
-            Err("invalid --kafka-config sasl.pasword: No such configuration property: \"sasl.pasword\"".to_owned())
+            validate_properties(&props),
+            Err("sasl.pasword: No such configuration property: \"sasl.pasword\"".to_owned())
         );
     }
 

@@ -114,16 +114,27 @@ fn run_defaults_apply_when_no_layer_sets_a_setting() {
 
 #[test]
 fn kafka_config_merges_per_key_file_then_environment_then_flags() {
+    // Real librdkafka properties that take any text: every property is checked against
+    // librdkafka.
     let settings = run_ok(
-        &words("--brokers k:9092 --kafka-config c=flag --kafka-config d=flag=with=equals"),
-        &[("TRACTION_SCREEN_KAFKA_CONFIG", "b=env, c=env")],
-        Some("[kafka_config]\n'a' = 'file'\n'b' = 'file'\n'c' = 'file'\n"),
+        &words(
+            "--brokers k:9092 --kafka-config sasl.username=flag \
+             --kafka-config sasl.kerberos.service.name=flag=with=equals",
+        ),
+        &[(
+            "TRACTION_SCREEN_KAFKA_CONFIG",
+            "client.rack=env, sasl.username=env",
+        )],
+        Some(
+            "[kafka_config]\n'client.id' = 'file'\n'client.rack' = 'file'\n\
+             'sasl.username' = 'file'\n",
+        ),
     );
     let expected = kafka(&[
-        ("a", "file"),
-        ("b", "env"),
-        ("c", "flag"),
-        ("d", "flag=with=equals"),
+        ("client.id", "file"),
+        ("client.rack", "env"),
+        ("sasl.username", "flag"),
+        ("sasl.kerberos.service.name", "flag=with=equals"),
     ]);
     assert_eq!(settings.kafka_config, expected);
 }

@@ -70,3 +70,29 @@ fn registry_url_credentials_are_hidden_in_debug_and_display() {
     );
     assert_eq!(url.as_str(), "https://user:pw@registry:8081/sr");
 }
+
+#[test]
+fn a_property_librdkafka_rejects_is_named_without_its_value() {
+    let error = run_error(
+        &words("--brokers k:9092 --kafka-config sasl.pasword=hunter2"),
+        &[],
+        None,
+    );
+    assert_eq!(
+        error,
+        "invalid --kafka-config (TRACTION_SCREEN_KAFKA_CONFIG): sasl.pasword: No such configuration property: \"sasl.pasword\""
+    );
+}
+
+#[test]
+fn a_scoped_property_with_a_bad_value_is_named_as_written() {
+    let error = run_error(
+        &words("--brokers k:9092 --kafka-config consumer.session.timeout.ms=abc"),
+        &[],
+        None,
+    );
+    assert_eq!(
+        error,
+        "invalid --kafka-config (TRACTION_SCREEN_KAFKA_CONFIG): consumer.session.timeout.ms: Invalid value for configuration property \"session.timeout.ms\""
+    );
+}
