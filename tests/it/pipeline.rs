@@ -144,6 +144,16 @@ fn assert_commits_trail_outcomes(committed: &BTreeMap<i32, Option<i64>>, publish
     }
 }
 
+/// The dead-letter topic is still empty.
+fn assert_no_dead_letters(brokers: &str) {
+    let offsets = Offsets::new(brokers, GROUP);
+    assert_eq!(
+        offsets.end_offsets(DLQ),
+        BTreeMap::from([(0, 0)]),
+        "no dead letters"
+    );
+}
+
 fn end_offsets_as_committed(brokers: &str, topic: &str) -> BTreeMap<i32, Option<i64>> {
     Offsets::new(brokers, GROUP)
         .end_offsets(topic)
@@ -190,11 +200,7 @@ fn every_event_gets_one_outcome_equal_to_the_pure_pipelines_and_offsets_reach_th
         offsets.committed(INPUT),
         end_offsets_as_committed(brokers, INPUT)
     );
-    assert_eq!(
-        offsets.end_offsets(DLQ),
-        BTreeMap::from([(0, 0)]),
-        "no dead letters"
-    );
+    assert_no_dead_letters(brokers);
 }
 
 /// Good encounters with the poison messages spread among them (one every 25 events).
@@ -462,12 +468,7 @@ fn transient_produce_errors_are_retried_without_losing_or_dead_lettering_anythin
     let published = all_outcomes(brokers, &mut outputs);
     // The idempotent producer retries without duplicates.
     ledger.check(&published, Duplicates::Forbidden);
-    let offsets = Offsets::new(brokers, GROUP);
-    assert_eq!(
-        offsets.end_offsets(DLQ),
-        BTreeMap::from([(0, 0)]),
-        "no dead letters"
-    );
+    assert_no_dead_letters(brokers);
 }
 
 #[test]
@@ -495,12 +496,7 @@ fn a_broker_outage_mid_stream_delays_outcomes_but_loses_none() {
 
     let published = all_outcomes(brokers, &mut outputs);
     ledger.check(&published, Duplicates::Allowed);
-    let offsets = Offsets::new(brokers, GROUP);
-    assert_eq!(
-        offsets.end_offsets(DLQ),
-        BTreeMap::from([(0, 0)]),
-        "no dead letters"
-    );
+    assert_no_dead_letters(brokers);
 }
 
 #[test]
