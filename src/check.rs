@@ -242,22 +242,16 @@ struct Report<'w> {
     out: &'w mut dyn Write,
     verdicts: BTreeMap<Verdict, usize>,
     rules: BTreeMap<(String, Severity), usize>,
-    titles: BTreeMap<&'static str, &'static str>,
 }
 
 impl<'w> Report<'w> {
     fn new(format: CheckFormat, out: &'w mut dyn Write) -> Self {
-        let titles = crate::rules::catalogue::CATALOGUE
-            .iter()
-            .map(|rule| (rule.meta().id, rule.meta().title))
-            .collect();
         Self {
             closed: false,
             format,
             out,
             verdicts: BTreeMap::new(),
             rules: BTreeMap::new(),
-            titles,
         }
     }
 
@@ -357,7 +351,7 @@ impl<'w> Report<'w> {
         }
         writeln!(self.out, "Findings by rule:")?;
         for ((rule_id, severity), count) in &self.rules {
-            let title = self.titles.get(rule_id.as_str()).copied().unwrap_or("");
+            let title = crate::rules::catalogue::title(rule_id);
             writeln!(
                 self.out,
                 "  {rule_id} {:<7} {count:>6}  {title}",

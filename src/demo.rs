@@ -22,7 +22,7 @@ use crate::config::DemoSettings;
 use crate::domain::Verdict;
 use crate::generate::{self, GenerateSpec};
 use crate::metrics::Metrics;
-use crate::rules::catalogue::CATALOGUE;
+use crate::rules::catalogue;
 use crate::runtime::shutdown::Shutdown;
 use crate::runtime::worker::LoopConfig;
 
@@ -262,10 +262,7 @@ fn print_summary(metrics: &Metrics, produced: u64, poison: u64, committed: i64, 
     }
     println!("  top rules fired:");
     for (rule_id, severity, count) in metrics.findings_by_rule().into_iter().take(10) {
-        let title = CATALOGUE
-            .iter()
-            .find(|rule| rule.meta().id == rule_id)
-            .map_or("", |rule| rule.meta().title);
+        let title = catalogue::title(rule_id);
         println!("    {rule_id} {:<7} {count:>7}  {title}", severity.as_str());
     }
 }

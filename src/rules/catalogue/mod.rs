@@ -89,6 +89,15 @@ pub static CATALOGUE: &[&dyn Rule] = &[
     &tr041_home_traction_equipment::HomeTractionEquipment,
 ];
 
+/// The title of a rule, for tables and summaries ("" for an id outside the catalogue).
+pub fn title(rule_id: &str) -> &'static str {
+    CATALOGUE
+        .iter()
+        .map(|rule| rule.meta())
+        .find(|meta| meta.id == rule_id)
+        .map_or("", |meta| meta.title)
+}
+
 /// The ids the catalogue implements, in order.
 pub fn rule_ids() -> Vec<&'static str> {
     CATALOGUE.iter().map(|rule| rule.meta().id).collect()
