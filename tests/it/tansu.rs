@@ -14,13 +14,12 @@ use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use traction_screen::codec::json::encounter_to_json;
-use traction_screen::domain::Outcome;
 use traction_screen::synth::Synth;
 
 use crate::support::child::Service;
 use crate::support::events::{self, Input};
 use crate::support::kafka::{Message, Offsets, Placed, TopicReader, produce};
-use crate::support::outcomes::{Duplicates, Ledger, Published};
+use crate::support::outcomes::{Duplicates, Ledger, decode_all};
 use crate::support::wait_until;
 
 /// One record per batch: see the module header.
@@ -95,26 +94,6 @@ fn messages(inputs: &[Input]) -> Vec<Message> {
     inputs.iter().map(|input| input.message.clone()).collect()
 }
 
-/// Decodes JSON outcomes.
-fn json_outcomes(records: &[crate::support::kafka::Record]) -> Vec<Published> {
-    records
-        .iter()
-        .map(|record| {
-            let payload = record.message.payload.as_deref().unwrap_or_default();
-            let outcome: Outcome = serde_json::from_slice(payload).unwrap_or_else(|e| {
-                panic!(
-                    "the record at {}/{} is not a JSON outcome: {e}",
-                    record.partition, record.offset
-                )
-            });
-            Published {
-                record: record.clone(),
-                outcome,
-            }
-        })
-        .collect()
-}
-
 /// Per partition, one past the highest offset the test produced.
 fn produced_ends(placed: &[Placed]) -> BTreeMap<i32, Option<i64>> {
     let mut ends = BTreeMap::new();
@@ -173,7 +152,7 @@ fn json_encounters_are_screened_exactly_like_check_and_their_offsets_committed()
     let ledger = Ledger::new(&names.input, &inputs, &placed);
     let mut reader = TopicReader::new(&brokers, &names.output, &[]);
     let published = wait_until("an outcome for every event", &[&service], || {
-        let published = json_outcomes(reader.poll());
+        let published = decode_all(reader.poll());
         ledger.all_screened(&published).map(|()| published)
     });
     ledger.check(&published, Duplicates::Forbidden);
@@ -209,7 +188,7 @@ fn avro_and_poison_messages_give_outcomes_and_dead_letters() {
     let ledger = Ledger::new(&names.input, &inputs, &placed);
     let mut outcomes = TopicReader::new(&brokers, &names.output, &[]);
     let published = wait_until("an outcome for every event", &[&service], || {
-        let published = crate::support::outcomes::decode_all(outcomes.poll());
+        let published = decode_all(outcomes.poll());
         ledger.all_screened(&published).map(|()| published)
     });
     ledger.check(&published, Duplicates::Forbidden);
@@ -310,7 +289,7 @@ fn a_restart_after_sigterm_resumes_from_the_committed_offsets() {
         "an outcome for every event of both batches",
         &[&restarted],
         || {
-            let published = json_outcomes(reader.poll());
+            let published = decode_all(reader.poll());
             ledger.all_screened(&published).map(|()| published)
         },
     );

@@ -147,8 +147,12 @@ pub fn too_large(seed: u64) -> Input {
     }
 }
 
-/// Decodes a published outcome (single-object Avro, the default output format).
+/// Decodes a published outcome: single-object Avro (the default output format) or JSON
+/// (`--output-format json`).
 pub fn decode_outcome(payload: &[u8]) -> Result<Outcome, String> {
+    if payload.first() == Some(&b'{') {
+        return serde_json::from_slice(payload).map_err(|e| e.to_string());
+    }
     let header = [
         &codec::SINGLE_OBJECT_MAGIC[..],
         &codec::outcome_fingerprint(),
