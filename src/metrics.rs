@@ -13,18 +13,12 @@ use prometheus::{
 };
 use rustc_hash::FxHashMap;
 
+use crate::codec::DecodeError;
 use crate::domain::{Finding, Severity, Verdict};
 use crate::rules::catalogue::CATALOGUE;
 
 /// The dead-letter reason codes, so every series exists (at 0) from the start.
-pub const DEAD_LETTER_REASONS: [&str; 6] = [
-    "bad_magic_byte",
-    "unknown_schema_id",
-    "avro_decode",
-    "invalid_json",
-    "invalid_field",
-    "too_large",
-];
+pub const DEAD_LETTER_REASONS: [&str; 6] = DecodeError::CODES;
 
 pub struct Metrics {
     registry: Registry,

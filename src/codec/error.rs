@@ -51,6 +51,17 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
+    /// Every reason [`code`](Self::code) can return (CONTRACT.md §3), e.g. for metric
+    /// series that exist before the first dead letter.
+    pub const CODES: [&'static str; 6] = [
+        "bad_magic_byte",
+        "unknown_schema_id",
+        "avro_decode",
+        "invalid_json",
+        "invalid_field",
+        "too_large",
+    ];
+
     /// The stable reason code: the `dlq.reason` header and the metric label.
     pub fn code(&self) -> &'static str {
         match self {
