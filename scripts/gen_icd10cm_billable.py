@@ -8,6 +8,10 @@ extensions into full codes. Usage:
     python3 -m pip install simple-icd-10-cm==1.5.0
     python3 scripts/gen_icd10cm_billable.py > data/icd10cm-billable.txt
 
+Only categories and subcategories (7th-character extensions included) are kept: the package
+also reports a few chapter and block range headings (C00-C75, M40-M54, V00-X58, ...) as
+leaves, and those are not codes.
+
 Output format (compact, sorted): one line per 3-character category, the category then its
 billable codes' remaining characters separated by spaces; `.` stands for the category
 itself when it is billable. Lines starting with `#` are comments.
@@ -28,8 +32,12 @@ def main() -> int:
     if found != EXPECTED_VERSION:
         print(f"need simple-icd-10-cm=={EXPECTED_VERSION}, found {found}", file=sys.stderr)
         return 1
-    # The package lists a few codes (e.g. B20, Z66) twice: dedupe.
-    leaves = sorted({c for c in cm.get_all_codes(with_dots=False) if cm.is_leaf(c)})
+    # The package lists a few codes (e.g. B20, Z66) twice: dedupe. It reports some range
+    # headings (C00-C75, ...) as leaves too: keep only categories and subcategories.
+    leaves = sorted({
+        c for c in cm.get_all_codes(with_dots=False)
+        if cm.is_leaf(c) and cm.is_category_or_subcategory(c)
+    })
     by_category = defaultdict(list)
     for code in leaves:
         by_category[code[:3]].append(code[3:] or ".")

@@ -27,33 +27,22 @@ impl IcdCodeSet {
         SET.get_or_init(|| IcdCodeSet::parse(BUNDLED))
     }
 
-    /// Parses the compact format: `CAT rest rest …` per line, `.` for the bare category.
+    /// Parses the compact format (see [`for_each_code`]).
     fn parse(text: &str) -> Self {
         let mut billable = FxHashSet::default();
         billable.reserve(80_000);
-        let mut code = String::with_capacity(8);
-        for line in text.lines().filter(|l| !l.starts_with('#')) {
-            let mut parts = line.split_ascii_whitespace();
-            let Some(category) = parts.next() else {
-                continue;
-            };
-            for rest in parts {
-                code.clear();
-                code.push_str(category);
-                if rest != "." {
-                    code.push_str(rest);
-                }
-                if let Some(key) = pack_code(&code) {
-                    billable.insert(key);
-                }
+        for_each_code(text, |code| {
+            if let Some(key) = pack_code(code).filter(|_| is_code_shaped(code)) {
+                billable.insert(key);
             }
-        }
+        });
         Self { billable }
     }
 
-    /// Whether a canonical (dotless, upper-case) code is a billable code.
+    /// Whether a canonical (dotless, upper-case) code is a billable code; never for
+    /// anything not shaped like a code.
     pub fn is_billable(&self, code: &str) -> bool {
-        pack_code(code).is_some_and(|key| self.billable.contains(&key))
+        is_code_shaped(code) && pack_code(code).is_some_and(|key| self.billable.contains(&key))
     }
 
     pub fn len(&self) -> usize {
@@ -65,13 +54,90 @@ impl IcdCodeSet {
     }
 }
 
+/// Calls `f` with every code of the compact format, in file order: `CAT rest rest …` per
+/// line, `.` for the bare category; lines starting with `#` are comments.
+fn for_each_code(text: &str, mut f: impl FnMut(&str)) {
+    let mut code = String::with_capacity(8);
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let mut parts = line.split_ascii_whitespace();
+        let Some(category) = parts.next() else {
+            continue;
+        };
+        for rest in parts {
+            code.clear();
+            code.push_str(category);
+            if rest != "." {
+                code.push_str(rest);
+            }
+            f(&code);
+        }
+    }
+}
+
+/// Whether `code` has the shape of a canonical (dotless, upper-case) ICD-10-CM code: 3 to 7
+/// characters, an upper-case letter then upper-case letters or digits (the FY2026 categories
+/// include letters in second and third place, e.g. `QA0`, `Z3A`).
+pub fn is_code_shaped(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    (3..=7).contains(&bytes.len())
+        && bytes[0].is_ascii_uppercase()
+        && bytes[1..]
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn bundled_set_has_every_generated_code() {
-        assert_eq!(IcdCodeSet::bundled().len(), 74_731);
+        assert_eq!(IcdCodeSet::bundled().len(), 74_719);
+    }
+
+    #[test]
+    fn every_bundled_entry_has_the_shape_of_an_icd10cm_code() {
+        let mut entries = 0;
+        for_each_code(BUNDLED, |code| {
+            entries += 1;
+            assert!(is_code_shaped(code), "{code}");
+        });
+        assert_eq!(entries, 74_719);
+    }
+
+    #[test]
+    fn the_bundled_header_states_the_number_of_codes() {
+        assert!(BUNDLED.contains("\n# 74719 codes."), "{}", &BUNDLED[..300]);
+    }
+
+    #[test]
+    fn an_entry_not_shaped_like_a_code_is_never_billable() {
+        let set = IcdCodeSet::parse("C00 -C75 0\nM40 -M54 00\n");
+        assert!(set.is_billable("C000"));
+        assert!(set.is_billable("M4000"));
+        assert!(!set.is_billable("C00-C75"));
+        assert!(!set.is_billable("M40-M54"));
+        assert_eq!(set.len(), 2);
+    }
+
+    #[test]
+    fn code_shape_is_a_letter_then_two_to_six_letters_or_digits() {
+        for code in ["A00", "M5416", "S134XXA", "QA00101", "Z3A", "U071"] {
+            assert!(is_code_shaped(code), "{code}");
+        }
+        for not_code in [
+            "",
+            "M5",
+            "C00-C75",
+            "V00-X58",
+            "5416",
+            "m5416",
+            "M54.16",
+            "M54160000",
+            "M 54",
+        ] {
+            assert!(!is_code_shaped(not_code), "{not_code}");
+        }
     }
 
     #[test]
