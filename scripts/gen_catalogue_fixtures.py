@@ -109,6 +109,13 @@ CASES = [
     # TR-003
     ("tr003-duplicate-line-number", [set_("service_lines.1.line_number", 1)], [("TR-003", E, None)], 1),
     ("tr003-zero-units", [set_("service_lines.1.units", 0)], [("TR-003", E, None)], 1),
+    # Pointed diagnoses are every diagnosis behind a listed pointer (2026.2), also when two
+    # share one: the supporting M54.16 behind pointer 1 counts for TR-025, the cervical
+    # M50.121 behind it for TR-029.
+    ("tr003-shared-pointer-supporting-second", [set_("diagnoses.0.code", "M62.81"), add_dx(1, "M54.16")],
+     [("TR-003", E, None)], 1),
+    ("tr003-shared-pointer-region-matches-second",
+     [set_("traction.region", "CERVICAL"), add_dx(1, "M50.121")], [("TR-003", E, None)], 1),
     # TR-004
     ("tr004-22-minutes-for-2-units", [set_("service_lines.1.minutes", 22)], [("TR-004", E, None)], 1),
     ("tr004-23-minutes-for-2-units", [set_("service_lines.1.minutes", 23)], [], 1),

@@ -97,28 +97,33 @@ impl<'a> Context<'a> {
             .map(|(diagnosis, class)| PointedDiagnosis { diagnosis, class })
     }
 
-    /// The diagnosis a pointer refers to (the first one when pointers are duplicated).
-    pub fn diagnosis(&self, pointer: i32) -> Option<PointedDiagnosis<'a>> {
-        let index = self
-            .event
-            .diagnoses
-            .iter()
-            .position(|d| d.pointer == pointer)?;
-        Some(PointedDiagnosis {
-            diagnosis: &self.event.diagnoses[index],
-            class: self.classes[index],
-        })
+    /// The diagnoses with `pointer`, in array order (more than one only on a TR-003 event).
+    pub fn diagnoses_with_pointer(
+        &self,
+        pointer: i32,
+    ) -> impl Iterator<Item = PointedDiagnosis<'a>> + '_ {
+        self.diagnoses()
+            .filter(move |d| d.diagnosis.pointer == pointer)
     }
 
-    /// The "pointed diagnoses" of a line: those whose pointer the line lists, in the
-    /// line's pointer order. Pointers that match no diagnosis are skipped.
+    /// Whether some diagnosis of the event has `pointer`.
+    pub fn has_diagnosis_with_pointer(&self, pointer: i32) -> bool {
+        self.event.diagnoses.iter().any(|d| d.pointer == pointer)
+    }
+
+    /// The "pointed diagnoses" of a line: every diagnosis whose pointer the line lists, also
+    /// when two diagnoses share a pointer (RULES.md 2026.2). In the line's pointer order (a
+    /// pointer listed twice counts once), then array order; dangling pointers give nothing.
     pub fn pointed_diagnoses<'s>(
         &'s self,
         line: &'s ServiceLine,
     ) -> impl Iterator<Item = PointedDiagnosis<'a>> + 's {
-        line.diagnosis_pointers
+        let pointers = &line.diagnosis_pointers;
+        pointers
             .iter()
-            .filter_map(|pointer| self.diagnosis(*pointer))
+            .enumerate()
+            .filter(|(i, pointer)| !pointers[..*i].contains(pointer))
+            .flat_map(|(_, pointer)| self.diagnoses_with_pointer(*pointer))
     }
 
     /// The traction region for lists C and P: `traction.region`, else the `body_region`
@@ -138,4 +143,31 @@ fn first_traction_line(event: &Encounter) -> Option<&ServiceLine> {
             Some(b) if b.line_number <= line.line_number => Some(b),
             _ => Some(line),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn pointed_diagnoses_are_every_diagnosis_behind_each_listed_pointer_once() {
+        let mut event = clean_encounter();
+        event.diagnoses = vec![
+            diagnosis(2, "M5412"),
+            diagnosis(1, "M5416"),
+            diagnosis(2, "M542"),
+            diagnosis(3, "M6281"),
+        ];
+        event.service_lines[0].diagnosis_pointers = vec![2, 1, 2, 7];
+        let pack = RulePack::built_in();
+        let ctx = Context::new(&event, &pack, IcdCodeSet::bundled());
+        let codes: Vec<&str> = ctx
+            .pointed_diagnoses(&event.service_lines[0])
+            .map(|d| d.diagnosis.code.as_str())
+            .collect();
+        assert_eq!(codes, ["M5412", "M542", "M5416"]);
+        assert!(ctx.has_diagnosis_with_pointer(3));
+        assert!(!ctx.has_diagnosis_with_pointer(7));
+    }
 }

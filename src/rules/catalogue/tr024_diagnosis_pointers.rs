@@ -21,7 +21,7 @@ pub(super) fn has_pointer_problem(ctx: &Context<'_>, line: &ServiceLine) -> bool
         || line
             .diagnosis_pointers
             .iter()
-            .any(|pointer| ctx.diagnosis(*pointer).is_none())
+            .any(|pointer| !ctx.has_diagnosis_with_pointer(*pointer))
 }
 
 impl Rule for DiagnosisPointers {
@@ -40,7 +40,7 @@ impl Rule for DiagnosisPointers {
                 let dangling: Vec<String> = line
                     .diagnosis_pointers
                     .iter()
-                    .filter(|pointer| ctx.diagnosis(**pointer).is_none())
+                    .filter(|pointer| !ctx.has_diagnosis_with_pointer(**pointer))
                     .map(i32::to_string)
                     .collect();
                 let (noun, verb) = if dangling.len() == 1 {

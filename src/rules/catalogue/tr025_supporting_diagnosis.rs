@@ -114,6 +114,24 @@ mod tests {
     }
 
     #[test]
+    fn a_supporting_diagnosis_sharing_a_pointer_with_another_counts() {
+        // Two diagnoses with pointer 1 (a TR-003 event): both are pointed diagnoses.
+        let mut event = clean_encounter();
+        event.diagnoses = vec![diagnosis(1, "M6281"), diagnosis(1, "M5416")];
+        assert_eq!(findings_of(&event, "TR-025"), vec![]);
+    }
+
+    #[test]
+    fn names_every_diagnosis_behind_a_shared_pointer() {
+        let mut event = clean_encounter();
+        event.diagnoses = vec![diagnosis(1, "M542"), diagnosis(1, "M6281")];
+        assert_eq!(
+            messages_of(&event, "TR-025"),
+            vec!["97012 on 2026-03-02 points to no diagnosis that supports traction: M542, M6281"]
+        );
+    }
+
+    #[test]
     fn only_pointed_diagnoses_count() {
         let mut event = clean_encounter();
         event.diagnoses = vec![diagnosis(1, "M6281"), diagnosis(2, "M5416")];

@@ -130,6 +130,27 @@ mod tests {
     }
 
     #[test]
+    fn does_not_fire_when_a_matching_diagnosis_shares_the_pointer() {
+        // Two diagnoses with pointer 1 (a TR-003 event): both are pointed diagnoses.
+        let mut event = traction_region(Some(BodyRegion::Cervical));
+        event.diagnoses.push(diagnosis(1, "M5412"));
+        assert_eq!(findings_of(&event, "TR-029"), vec![]);
+    }
+
+    #[test]
+    fn names_every_supporting_diagnosis_behind_a_shared_pointer_once() {
+        let mut event = traction_region(Some(BodyRegion::Cervical));
+        event.diagnoses.push(diagnosis(1, "M5417"));
+        event.service_lines[0].diagnosis_pointers = vec![1, 1];
+        assert_eq!(
+            messages_of(&event, "TR-029"),
+            vec![
+                "97012 on 2026-03-02 treats the CERVICAL region but its supporting diagnoses (M5416, M5417) are all lumbar"
+            ]
+        );
+    }
+
+    #[test]
     fn does_not_fire_when_a_thoracic_diagnosis_joins_the_lumbar_one() {
         let mut event = traction_region(Some(BodyRegion::Cervical));
         event.diagnoses.push(diagnosis(2, "M5414"));
