@@ -11,6 +11,7 @@ use crate::domain::{
     PerformedBy, PlanOfCare, PlanType, RenderingProvider, ServiceLine, Severity, Timestamp,
     Traction, TractionMethod, TractionMode,
 };
+use crate::rules::pack::BUILT_IN;
 use crate::rules::{Engine, Screening};
 
 /// Valid NPIs (10 digits, Luhn check digit over `80840` + the first nine).
@@ -115,9 +116,25 @@ pub fn screen(event: &Encounter) -> Screening {
     engine().screen(event)
 }
 
+/// The payer id of the profile [`engine_with_profile`] adds.
+pub const PROFILED_PAYER: &str = "60054";
+
+/// The built-in pack plus a payer profile for [`PROFILED_PAYER`], given as the body of its
+/// `[profiles."…"]` table (e.g. `disable = ["TR-024"]`).
+pub fn engine_with_profile(profile: &str) -> Engine {
+    let text = format!("{BUILT_IN}\n[profiles.\"{PROFILED_PAYER}\"]\n{profile}\n");
+    Engine::from_pack_text(&text).expect("a valid test profile")
+}
+
 /// The findings of one rule, as (severity, line number), in outcome order.
 pub fn findings_of(event: &Encounter, rule_id: &str) -> Vec<(Severity, Option<i32>)> {
-    screen(event)
+    findings_with(engine(), event, rule_id)
+}
+
+/// [`findings_of`] with another engine.
+pub fn findings_with(engine: &Engine, event: &Encounter, rule_id: &str) -> Findings {
+    engine
+        .screen(event)
         .findings
         .iter()
         .filter(|f| f.rule_id == rule_id)

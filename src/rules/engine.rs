@@ -96,13 +96,12 @@ impl Engine {
             .get(&event.payer.payer_id)
             .unwrap_or(&self.default_severities);
         let plan = event.payer.plan_type.index();
+        // In catalogue order, into one list: a rule reads the findings of the earlier ones it
+        // declares (`Rule::reads_findings_of`) through its emitter.
         let mut findings = Vec::new();
         for (rule, per_plan) in self.rules.iter().zip(severities) {
             if let Some(severity) = per_plan[plan] {
-                rule.evaluate(
-                    &ctx,
-                    &mut Emitter::new(rule.meta(), severity, &mut findings),
-                );
+                rule.evaluate(&ctx, &mut Emitter::new(*rule, severity, &mut findings));
             }
         }
         // Rules run in id order, so this (stable) sort only orders each rule's findings by

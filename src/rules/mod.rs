@@ -5,6 +5,11 @@
 //! per-event facts several rules share computed once) and reports findings through an
 //! [`Emitter`]. Rules never decide their own severity or applicability: the [`Engine`]
 //! resolves those from the rule pack and the payer's profile before calling the rule.
+//!
+//! Rules never call each other. A rule that depends on what another one reported in this
+//! screening (TR-025 on TR-024) declares it in [`Rule::reads_findings_of`] and asks its
+//! [`Emitter`]: the engine evaluates rules in catalogue (id) order, so the findings of every
+//! earlier rule, as that payer's profile let it report them, are there to read.
 
 pub mod catalogue;
 mod context;
@@ -37,29 +42,52 @@ pub struct RuleMeta {
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
 
+    /// The rules whose findings in this screening this rule reads, through
+    /// [`Emitter::earlier_finding_on_line`]. Each comes before it in the catalogue.
+    fn reads_findings_of(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Reports every finding of this rule for the event in `ctx`. Called only for
     /// in-scope events whose plan type the rule applies to.
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>);
 }
 
-/// Collects one rule's findings with the severity the engine resolved for this event.
+/// Collects one rule's findings with the severity the engine resolved for this event, and
+/// shows it the findings of the earlier rules it reads.
 pub struct Emitter<'a> {
     meta: &'static RuleMeta,
     severity: Severity,
+    /// The screening's findings: those of earlier rules, then this rule's.
     findings: &'a mut Vec<Finding>,
+    /// How many of `findings` earlier rules reported.
+    earlier: usize,
+    readable: &'static [&'static str],
 }
 
 impl<'a> Emitter<'a> {
-    pub(crate) fn new(
-        meta: &'static RuleMeta,
-        severity: Severity,
-        findings: &'a mut Vec<Finding>,
-    ) -> Self {
+    /// An emitter for `rule`, appending to the findings the earlier rules left in `findings`.
+    pub(crate) fn new(rule: &dyn Rule, severity: Severity, findings: &'a mut Vec<Finding>) -> Self {
         Self {
-            meta,
+            meta: rule.meta(),
             severity,
+            earlier: findings.len(),
             findings,
+            readable: rule.reads_findings_of(),
         }
+    }
+
+    /// Whether `rule_id` (one of this rule's [`Rule::reads_findings_of`]) reported a finding
+    /// on line `line_number` in this screening.
+    pub fn earlier_finding_on_line(&self, rule_id: &str, line_number: i32) -> bool {
+        debug_assert!(
+            self.readable.contains(&rule_id),
+            "{} reads the findings of {rule_id} without declaring it",
+            self.meta.id
+        );
+        self.findings[..self.earlier]
+            .iter()
+            .any(|f| f.rule_id == rule_id && f.line_number == Some(line_number))
     }
 
     /// The severity this rule has for this event (pack default, plan type, payer profile).

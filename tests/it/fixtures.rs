@@ -1,13 +1,15 @@
 //! Catalogue fixtures: every encounter of a fixture folder screened and compared with its
 //! expected outcome (verdict, score, traction lines, and each finding's rule, severity and
-//! line). On a mismatch the test names the file, line and case, and shows both sides.
+//! line). On a mismatch the test names the file, line and case, and shows both sides. The
+//! engine is the built-in rule pack plus the folder's `profiles.toml` (payer profiles), if any.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
 use traction_screen::codec::{Decoder, InputFormat};
-use traction_screen::testing::engine;
+use traction_screen::rules::Engine;
+use traction_screen::rules::pack::BUILT_IN;
 
 #[derive(Debug, Deserialize, PartialEq)]
 struct Expected {
@@ -41,6 +43,12 @@ fn walk(folder: &str) -> usize {
         .map(|line| serde_json::from_str::<Expected>(line).expect("expected outcome parses"))
         .map(|e| (e.event_id.clone(), e))
         .collect();
+    let engine = match std::fs::read_to_string(dir.join("profiles.toml")) {
+        Ok(profiles) => Engine::from_pack_text(&format!("{BUILT_IN}\n{profiles}"))
+            .unwrap_or_else(|e| panic!("tests/fixtures/{folder}/profiles.toml: {e}")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Engine::built_in(),
+        Err(e) => panic!("tests/fixtures/{folder}/profiles.toml: {e}"),
+    };
     let decoder = Decoder::new(InputFormat::Json);
     let mut failures = Vec::new();
     let mut cases = 0;
@@ -55,7 +63,7 @@ fn walk(folder: &str) -> usize {
         let want = expected
             .get(&event.event_id)
             .unwrap_or_else(|| panic!("{place}: no expected outcome for {}", event.event_id));
-        let screening = engine().screen(&event);
+        let screening = engine.screen(&event);
         let got = Expected {
             event_id: event.event_id.clone(),
             verdict: screening.verdict.as_str().to_owned(),
@@ -101,7 +109,7 @@ fn walk(folder: &str) -> usize {
 
 #[test]
 fn catalogue_fixtures_screen_as_expected() {
-    assert_eq!(walk("catalogue"), 81);
+    assert_eq!(walk("catalogue"), 82);
 }
 
 #[test]

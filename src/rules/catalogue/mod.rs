@@ -115,6 +115,22 @@ mod tests {
     }
 
     #[test]
+    fn rules_read_only_the_findings_of_rules_evaluated_before_them() {
+        let ids = rule_ids();
+        for (position, rule) in CATALOGUE.iter().enumerate() {
+            for read in rule.reads_findings_of() {
+                assert!(
+                    ids[..position].contains(read),
+                    "{} reads {read}",
+                    rule.meta().id
+                );
+            }
+        }
+        let tr025 = CATALOGUE.iter().find(|r| r.meta().id == "TR-025").unwrap();
+        assert_eq!(tr025.reads_findings_of(), ["TR-024"]);
+    }
+
+    #[test]
     fn every_rule_explains_itself() {
         for rule in CATALOGUE {
             let meta = rule.meta();

@@ -1,6 +1,6 @@
 //! TR-024: every traction line must point at the diagnoses it treats (claim form item
-//! 24E / SV107), and each pointer must match a diagnosis of the claim. TR-025 reads the
-//! same condition to stay quiet on lines this rule already reports.
+//! 24E / SV107), and each pointer must match a diagnosis of the claim. TR-025 reads this
+//! rule's findings to stay quiet on the lines it reports.
 
 use crate::rules::prelude::*;
 
@@ -16,7 +16,7 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// Whether a line has no diagnosis pointer, or one that matches no diagnosis.
-pub(super) fn has_pointer_problem(ctx: &Context<'_>, line: &ServiceLine) -> bool {
+fn has_pointer_problem(ctx: &Context<'_>, line: &ServiceLine) -> bool {
     line.diagnosis_pointers.is_empty()
         || line
             .diagnosis_pointers

@@ -1,10 +1,11 @@
 //! TR-025: payers pay for traction when a pointed diagnosis supports it (list S: radicular
 //! syndromes, disc disorders, stenosis, segmental dysfunction). Nonspecific pain codes
 //! (list W) are weak on their own, and the message says so when they are all the line
-//! has. A line TR-024 reports (no or dangling pointers) is left to that rule.
+//! has; a line pointing to no diagnosis of the claim at all is told so. A line on which
+//! TR-024 reported a missing or dangling pointer in this screening is left to that rule;
+//! where TR-024 is off (a payer profile), this rule still judges the line.
 
 use super::tr023_billable_diagnosis::code_for_message;
-use super::tr024_diagnosis_pointers::has_pointer_problem;
 use crate::rules::prelude::*;
 
 pub struct SupportingDiagnosis;
@@ -19,54 +20,66 @@ static META: RuleMeta = RuleMeta {
     reference: "Cigna coverage policy CPG275; JOSPT 2009 lumbar traction evidence",
 };
 
+/// The rule whose findings on a line make this one skip it.
+const POINTER_RULE: &str = "TR-024";
+
 impl Rule for SupportingDiagnosis {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
+    fn reads_findings_of(&self) -> &'static [&'static str] {
+        &[POINTER_RULE]
+    }
+
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>) {
         for line in ctx.traction_lines() {
-            if has_pointer_problem(ctx, line)
+            if out.earlier_finding_on_line(POINTER_RULE, line.line_number)
                 || ctx
                     .pointed_diagnoses(line)
                     .any(|d| d.class.has(DiagnosisClass::SUPPORTING))
             {
                 continue;
             }
-            // TR-024's condition is false, so the line points to at least one diagnosis.
-            let only_weak = ctx
-                .pointed_diagnoses(line)
-                .all(|d| d.class.has(DiagnosisClass::WEAK));
-            let mut codes: Vec<&str> = Vec::new();
-            for pointed in ctx.pointed_diagnoses(line) {
-                let code = code_for_message(&pointed.diagnosis.code);
-                if !codes.contains(&code) {
-                    codes.push(code);
-                }
-            }
-            let message = if only_weak {
-                format!(
-                    "97012 on {} points only to codes that are weak support for traction on \
-                     their own: {}",
-                    line.date_of_service,
-                    codes.join(", ")
-                )
-            } else {
-                format!(
-                    "97012 on {} points to no diagnosis that supports traction: {}",
-                    line.date_of_service,
-                    codes.join(", ")
-                )
-            };
-            out.line(line.line_number, message);
+            out.line(line.line_number, describe(ctx, line));
         }
+    }
+}
+
+/// The message for a line none of whose pointed diagnoses supports traction.
+fn describe(ctx: &Context<'_>, line: &ServiceLine) -> String {
+    let mut codes: Vec<&str> = Vec::new();
+    for pointed in ctx.pointed_diagnoses(line) {
+        let code = code_for_message(&pointed.diagnosis.code);
+        if !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    let day = line.date_of_service;
+    if codes.is_empty() {
+        format!("97012 on {day} points to no diagnosis of the claim, so none supports traction")
+    } else if ctx
+        .pointed_diagnoses(line)
+        .all(|d| d.class.has(DiagnosisClass::WEAK))
+    {
+        format!(
+            "97012 on {day} points only to codes that are weak support for traction on their \
+             own: {}",
+            codes.join(", ")
+        )
+    } else {
+        format!(
+            "97012 on {day} points to no diagnosis that supports traction: {}",
+            codes.join(", ")
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::PlanType;
-    use crate::domain::Severity::Warning;
+    use crate::domain::Severity::{Error, Info, Warning};
+    use crate::domain::{Encounter, PlanType};
+    use crate::rules::Engine;
     use crate::testing::*;
 
     #[test]
@@ -147,6 +160,75 @@ mod tests {
         assert_eq!(findings_of(&event, "TR-025"), vec![]);
         event.service_lines[0].diagnosis_pointers.clear();
         assert_eq!(findings_of(&event, "TR-025"), vec![]);
+    }
+
+    /// The clean encounter for the payer whose profile disables TR-024.
+    fn for_payer_without_tr024() -> (Engine, Encounter) {
+        let mut event = clean_encounter();
+        event.payer.payer_id = PROFILED_PAYER.into();
+        (engine_with_profile(r#"disable = ["TR-024"]"#), event)
+    }
+
+    #[test]
+    fn fires_on_weak_codes_and_a_dangling_pointer_when_a_profile_disables_tr024() {
+        let (engine, mut event) = for_payer_without_tr024();
+        event.diagnoses[0].code = "M5450".into();
+        event.service_lines[0].diagnosis_pointers = vec![1, 7];
+        assert_eq!(findings_with(&engine, &event, "TR-024"), vec![]);
+        assert_eq!(
+            findings_with(&engine, &event, "TR-025"),
+            vec![(Warning, Some(1))]
+        );
+        assert_eq!(
+            engine.screen(&event).findings[0].message,
+            "97012 on 2026-03-02 points only to codes that are weak support for traction on \
+             their own: M5450"
+        );
+    }
+
+    #[test]
+    fn says_so_when_a_line_points_to_no_diagnosis_at_all() {
+        let (engine, mut event) = for_payer_without_tr024();
+        for pointers in [vec![], vec![7, 8]] {
+            event.service_lines[0].diagnosis_pointers = pointers;
+            let findings = engine.screen(&event).findings;
+            assert_eq!(findings.len(), 1, "{findings:?}");
+            assert_eq!(
+                (findings[0].rule_id.as_ref(), findings[0].line_number),
+                ("TR-025", Some(1))
+            );
+            assert_eq!(
+                findings[0].message,
+                "97012 on 2026-03-02 points to no diagnosis of the claim, so none supports \
+                 traction"
+            );
+        }
+    }
+
+    #[test]
+    fn is_skipped_only_on_the_line_tr024_reported() {
+        // Line 3 dangles (TR-024), line 1 points to a weak code: TR-025 judges line 1 only.
+        let mut event = clean_encounter();
+        event.diagnoses[0].code = "M5450".into();
+        let mut second = line(3, "97012");
+        second.date_of_service = date(2026, 3, 4);
+        second.diagnosis_pointers = vec![1, 9];
+        event.service_lines.push(second);
+        assert_eq!(findings_of(&event, "TR-024"), vec![(Error, Some(3))]);
+        assert_eq!(findings_of(&event, "TR-025"), vec![(Warning, Some(1))]);
+    }
+
+    #[test]
+    fn stays_skipped_when_a_profile_changes_tr024s_severity() {
+        let mut event = clean_encounter();
+        event.payer.payer_id = PROFILED_PAYER.into();
+        event.service_lines[0].diagnosis_pointers.clear();
+        let engine = engine_with_profile(r#"severity = { "TR-024" = "INFO" }"#);
+        assert_eq!(
+            findings_with(&engine, &event, "TR-024"),
+            vec![(Info, Some(1))]
+        );
+        assert_eq!(findings_with(&engine, &event, "TR-025"), vec![]);
     }
 
     #[test]
