@@ -75,15 +75,14 @@ fn allowed_units(minutes: i64) -> i64 {
     (minutes + 7).div_euclid(15)
 }
 
-/// The traction minutes of `day`: the `minutes` of its traction line (the lowest-numbered
-/// one that documents minutes), else the traction record's `duration_minutes`.
-fn traction_minutes(ctx: &Context<'_>, day: Date) -> Option<i32> {
+/// The traction minutes of `day`: Σ `minutes` of its traction lines that document them,
+/// else the traction record's `duration_minutes` (RULES.md 2026.2).
+fn traction_minutes(ctx: &Context<'_>, day: Date) -> Option<i64> {
     ctx.traction_lines()
         .filter(|line| line.date_of_service == day)
-        .filter_map(|line| Some((line.line_number, line.minutes?)))
-        .min_by_key(|(line_number, _)| *line_number)
-        .map(|(_, minutes)| minutes)
-        .or_else(|| ctx.event.traction.as_ref()?.duration_minutes)
+        .filter_map(|line| line.minutes.map(i64::from))
+        .reduce(|sum, minutes| sum + minutes)
+        .or_else(|| Some(i64::from(ctx.event.traction.as_ref()?.duration_minutes?)))
 }
 
 /// The message; only built when the rule fires.
@@ -105,8 +104,7 @@ fn describe(ctx: &Context<'_>, day: Date, totals: Totals) -> String {
         plural(allowed, "unit", "units"),
     );
     let traction = traction_minutes(ctx, day);
-    if let Some(traction) =
-        traction.filter(|t| totals.units <= allowed_units(totals.minutes + i64::from(*t)))
+    if let Some(traction) = traction.filter(|t| totals.units <= allowed_units(totals.minutes + *t))
     {
         message.push_str(&format!(
             "; traction minutes counted as timed minutes (the {traction} minutes of 97012 \
@@ -183,6 +181,47 @@ mod tests {
         let messages = messages_of(&event, "TR-004");
         assert_eq!(messages.len(), 1);
         assert!(!messages[0].contains("traction minutes counted as timed minutes"));
+    }
+
+    #[test]
+    fn traction_minutes_are_the_sum_over_the_days_traction_lines_with_minutes() {
+        // 20 + (2 + 8) = 30 minutes would explain 2 units; 20 + 2 would not.
+        let mut event = with_timed_minutes(Some(20));
+        event.service_lines[0].minutes = Some(2);
+        event.service_lines.extend([
+            line(3, "97012"),
+            crate::domain::ServiceLine {
+                minutes: Some(8),
+                ..line(4, "97012")
+            },
+            crate::domain::ServiceLine {
+                minutes: Some(30),
+                date_of_service: date(2026, 3, 4),
+                ..line(5, "97012")
+            },
+        ]);
+        assert_eq!(
+            messages_of(&event, "TR-004"),
+            vec![
+                "2 timed units (97110) billed on 2026-03-02 for 20 timed minutes, which support \
+                 1 unit under the 8-minute rule; traction minutes counted as timed minutes (the \
+                 10 minutes of 97012 would explain the units, but 97012 is untimed and its \
+                 minutes never count)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_traction_line_without_minutes_does_not_hide_another_one_with_minutes() {
+        let mut event = with_timed_minutes(Some(22));
+        if let Some(traction) = event.traction.as_mut() {
+            traction.duration_minutes = None;
+        }
+        event.service_lines.push(crate::domain::ServiceLine {
+            minutes: Some(5),
+            ..line(3, "97012")
+        });
+        assert!(messages_of(&event, "TR-004")[0].contains("(the 5 minutes of 97012"));
     }
 
     #[test]
