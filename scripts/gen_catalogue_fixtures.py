@@ -134,6 +134,9 @@ CASES = [
     ("tr006-inversion-table", [set_("traction.method", "INVERSION")], [("TR-006", E, 1)], 1),
     ("tr007-decompression-device-name", [set_("traction.device_name", "Chattanooga Triton DTS")],
      [("TR-007", E, 1)], 1),
+    # (2026.2) `idd` and `dts` only with no letter directly before or after them.
+    ("tr007-kidd-is-not-idd", [set_("traction.device_name", "Kidd cervical traction unit")], [], 1),
+    ("tr007-idd-with-model-number", [set_("traction.device_name", "IDD-100 table")], [("TR-007", E, 1)], 1),
     ("tr007-decompression-method", [set_("traction.method", "DECOMPRESSION_DEVICE")], [("TR-007", E, 1)], 1),
     ("tr008-s9090-medicare", [add_line(line(3, "S9090"))], [("TR-008", E, 3)], 1),
     ("tr008-s9090-commercial", [plan("COMMERCIAL"), add_line(line(3, "S9090"))], [], 1),
@@ -190,6 +193,11 @@ CASES = [
     # TR-027 / TR-028
     ("tr027-acute-fracture", [add_dx(2, "S32.010A")], [("TR-027", E, None)], 1),
     ("tr028-healing-fracture", [add_dx(2, "S32.010D")], [("TR-028", W, None)], 1),
+    # (2026.2) S12.8 (hyoid, larynx, trachea) is not vertebral; M80.88 (osteoporotic vertebral
+    # fracture) is.
+    ("tr027-hyoid-fracture-not-vertebral", [add_dx(2, "S12.8XXA")], [], 1),
+    ("tr027-osteoporotic-vertebral-fracture", [add_dx(2, "M80.88XA")], [("TR-027", E, None)], 1),
+    ("tr028-healing-osteoporotic-vertebral-fracture", [add_dx(2, "M80.88XD")], [("TR-028", W, None)], 1),
     ("tr028-anticoagulants", [add_dx(2, "Z79.01")], [("TR-028", W, None)], 1),
     ("tr027-aortic-aneurysm-lumbar", [add_dx(2, "I71.00")], [("TR-027", E, None)], 1),
     ("tr028-aortic-aneurysm-cervical",
@@ -225,6 +233,7 @@ CASES = [
     ("tr040-97014-medicare", [add_line(line(3, "97014"))], [("TR-040", E, 3)], 1),
     ("tr040-97014-commercial", [plan("COMMERCIAL"), add_line(line(3, "97014"))], [], 1),
     ("tr041-home-traction-unit", [add_line(line(3, "E0830"))], [("TR-041", E, 3)], 1),
+    ("tr041-cervical-head-halter", [add_line(line(3, "E0942"))], [("TR-041", E, 3)], 1),
     # Verdict and score
     ("score-is-capped-at-100",
      [set_("service_lines.0.units", 3), set_("service_lines.0.modifiers", []), set_("place_of_service", "10"),

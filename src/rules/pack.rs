@@ -101,7 +101,10 @@ pub struct ProcedureLists {
     pub telehealth_modifiers: Vec<String>,
     /// Lower case.
     pub decompression_device_keywords: Vec<String>,
-    /// The keywords compiled once, matched ignoring ASCII case.
+    /// Parallel to the keywords: whether a keyword matches only where no letter stands
+    /// directly before or after it (`decompression_device_bounded_keywords`).
+    decompression_keyword_bounded: Vec<bool>,
+    /// The keywords compiled once, matched ignoring ASCII case, overlapping matches reported.
     decompression_matcher: AhoCorasick,
 }
 
@@ -120,12 +123,30 @@ impl ProcedureLists {
         self.home_traction_equipment.contains(code)
     }
 
-    /// The first decompression keyword found in a device name (ASCII case ignored).
+    /// The decompression keyword found first in a device name (ASCII case ignored; at one
+    /// position, the earlier keyword of the list). A bounded keyword counts only where no
+    /// letter stands directly before or after it.
     pub fn decompression_keyword(&self, device_name: &str) -> Option<&str> {
         self.decompression_matcher
-            .find(device_name)
+            .find_overlapping_iter(device_name)
+            .filter(|found| {
+                let pattern = found.pattern().as_usize();
+                !self.decompression_keyword_bounded[pattern]
+                    || !letter_adjacent(device_name, found.start(), found.end())
+            })
+            .min_by_key(|found| (found.start(), found.pattern()))
             .map(|found| self.decompression_device_keywords[found.pattern().as_usize()].as_str())
     }
+}
+
+/// Whether a letter stands directly before `start` or at `end` of `text` (the match bounds
+/// of an ASCII keyword, so both are character boundaries).
+fn letter_adjacent(text: &str, start: usize, end: usize) -> bool {
+    text[..start]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphabetic)
+        || text[end..].chars().next().is_some_and(char::is_alphabetic)
 }
 
 /// The ICD-10-CM prefix lists, compiled into one prefix table so that classifying a code
@@ -264,6 +285,8 @@ struct ProceduresFile {
     telehealth_places_of_service: Vec<String>,
     telehealth_modifiers: Vec<String>,
     decompression_device_keywords: Vec<String>,
+    #[serde(default)]
+    decompression_device_bounded_keywords: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -480,14 +503,19 @@ fn validate_procedures(file: ProceduresFile) -> Result<ProcedureLists, PackError
         &file.decompression_device_keywords,
         |s| !s.trim().is_empty(),
     )?;
-    let keywords: Vec<String> = file
-        .decompression_device_keywords
-        .iter()
-        .map(|k| k.trim().to_lowercase())
-        .collect();
+    let lower =
+        |list: &[String]| -> Vec<String> { list.iter().map(|k| k.trim().to_lowercase()).collect() };
+    let keywords = lower(&file.decompression_device_keywords);
+    let bounded = lower(&file.decompression_device_bounded_keywords);
+    if let Some(stray) = bounded.iter().find(|b| !keywords.contains(b)) {
+        return Err(entry_error(
+            "procedures.decompression_device_bounded_keywords",
+            format!("`{stray}` is not one of decompression_device_keywords"),
+        ));
+    }
     let decompression_matcher = AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostFirst)
+        .match_kind(MatchKind::Standard)
         .build(&keywords)
         .map_err(|e| entry_error("procedures.decompression_device_keywords", e.to_string()))?;
     Ok(ProcedureLists {
@@ -496,6 +524,7 @@ fn validate_procedures(file: ProceduresFile) -> Result<ProcedureLists, PackError
         home_traction_equipment: codes("home_traction_equipment", file.home_traction_equipment)?,
         telehealth_places_of_service: file.telehealth_places_of_service,
         telehealth_modifiers: file.telehealth_modifiers,
+        decompression_keyword_bounded: keywords.iter().map(|k| bounded.contains(k)).collect(),
         decompression_device_keywords: keywords,
         decompression_matcher,
     })
@@ -765,6 +794,29 @@ mod tests {
             problem(&text),
             "rule pack entry `thresholds.kx_threshold_cents.twenty`: key must be a calendar year"
         );
+    }
+
+    #[test]
+    fn a_bounded_decompression_keyword_must_be_a_keyword() {
+        let text = with_replaced(
+            "decompression_device_bounded_keywords = [\"idd\", \"dts\"]",
+            "decompression_device_bounded_keywords = [\"idd\", \"tds\"]",
+        );
+        assert_eq!(
+            problem(&text),
+            "rule pack entry `procedures.decompression_device_bounded_keywords`: `tds` is not \
+             one of decompression_device_keywords"
+        );
+    }
+
+    #[test]
+    fn a_pack_without_bounded_keywords_matches_every_keyword_inside_words() {
+        let text = with_replaced(
+            "decompression_device_bounded_keywords = [\"idd\", \"dts\"]\n",
+            "",
+        );
+        let procedures = RulePack::parse(&text).unwrap().procedures;
+        assert_eq!(procedures.decompression_keyword("Kidd unit"), Some("idd"));
     }
 
     #[test]

@@ -109,7 +109,7 @@ fn walk(folder: &str) -> usize {
 
 #[test]
 fn catalogue_fixtures_screen_as_expected() {
-    assert_eq!(walk("catalogue"), 82);
+    assert_eq!(walk("catalogue"), 88);
 }
 
 #[test]

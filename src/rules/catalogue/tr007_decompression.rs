@@ -3,8 +3,9 @@
 //! experimental however they are coded, so a 97012 line fails when the traction record
 //! names a decompression method or a known decompression device.
 //!
-//! `device_name` is free text: it is searched, never copied into the message; only the
-//! pack's keyword that matched is named.
+//! `device_name` is free text: it is searched for the pack's keywords (`idd` and `dts` only
+//! where no letter stands directly before or after them, so "Kidd" is not IDD), never
+//! copied into the message; only the keyword that matched is named.
 
 use std::fmt;
 
@@ -155,6 +156,36 @@ mod tests {
     }
 
     #[test]
+    fn idd_and_dts_match_only_with_no_letter_directly_before_or_after() {
+        for name in [
+            "IDD",
+            "idd-100",
+            "Accu IDD",
+            "DTS",
+            "Triton DTS2",
+            "(dts)",
+            "DTS/IDD",
+        ] {
+            assert_eq!(
+                findings_of(&with_device(name), "TR-007"),
+                vec![(Error, Some(1))],
+                "{name}"
+            );
+        }
+        for name in [
+            "Kidd traction table",
+            "Middleton cervical unit",
+            "Kidd's table",
+            "Hiddtsen",
+            "adts",
+            "dtsx",
+            "Éidd",
+        ] {
+            assert_eq!(findings_of(&with_device(name), "TR-007"), vec![], "{name}");
+        }
+    }
+
+    #[test]
     fn does_not_fire_without_a_traction_line() {
         let mut event = with_device("DRX9000");
         event.service_lines.remove(0);
@@ -189,5 +220,8 @@ mod tests {
         assert_eq!(find("Saunders 3D ActiveTrac"), None);
         // The keyword found at the earliest position wins.
         assert_eq!(find("IDD with a DRX head"), Some("idd"));
+        // A rejected word does not hide a keyword that overlaps it.
+        assert_eq!(find("Kiddrx"), Some("drx"));
+        assert_eq!(find("Kidd and IDD"), Some("idd"));
     }
 }

@@ -136,6 +136,27 @@ mod tests {
     }
 
     #[test]
+    fn acute_vertebral_fractures_are_the_listed_cervical_thoracic_lumbar_and_pathological_ones() {
+        for code in [
+            "S12000A", "S12100B", "S12200A", "S12300A", "S12400A", "S12500A", "S12600A", "S129XXA",
+            "S22000A", "S32000A", "S32110A", "S3210XA", "M4850XA", "M8008XA", "M8088XA",
+        ] {
+            assert_eq!(
+                findings_of(&with_diagnosis(code), "TR-027"),
+                vec![(Error, None)],
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_fracture_of_the_hyoid_larynx_or_trachea_is_not_vertebral() {
+        // S12.8: fracture of other parts of the neck (RULES.md 2026.2).
+        assert_eq!(findings_of(&with_diagnosis("S128XXA"), "TR-027"), vec![]);
+        assert_eq!(findings_of(&with_diagnosis("S128XXB"), "TR-027"), vec![]);
+    }
+
+    #[test]
     fn names_the_reason_group_of_each_code() {
         let mut event = clean_encounter();
         event.diagnoses.extend([

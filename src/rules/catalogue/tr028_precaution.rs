@@ -112,6 +112,19 @@ mod tests {
     }
 
     #[test]
+    fn healing_fractures_follow_the_vertebral_fracture_prefixes() {
+        assert_eq!(
+            messages_of(&with_diagnosis("M8088XD"), "TR-028"),
+            vec!["Precautions for traction: M8088XD (healing vertebral fracture)"]
+        );
+        assert_eq!(
+            findings_of(&with_diagnosis("S129XXS"), "TR-028"),
+            vec![(Warning, None)]
+        );
+        assert_eq!(findings_of(&with_diagnosis("S128XXD"), "TR-028"), vec![]);
+    }
+
+    #[test]
     fn names_the_reason_group_of_each_code() {
         let mut event = clean_encounter();
         event.diagnoses.extend([

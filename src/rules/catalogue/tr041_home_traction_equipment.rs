@@ -1,4 +1,4 @@
-//! TR-041: home traction equipment (HCPCS E0830 … E0900, the pack's
+//! TR-041: home traction equipment (HCPCS E0830 … E0900, E0941, E0942, E0944: the pack's
 //! `home_traction_equipment` list) is durable medical equipment that a DME supplier bills;
 //! it does not belong on a therapy claim, whatever the payer. Every such line is flagged.
 
@@ -68,6 +68,7 @@ mod tests {
     fn fires_on_every_listed_code() {
         for code in [
             "E0830", "E0840", "E0849", "E0850", "E0855", "E0856", "E0860", "E0890", "E0900",
+            "E0941", "E0942", "E0944",
         ] {
             assert_eq!(
                 findings_of(&with_equipment(code), "TR-041"),
@@ -79,7 +80,7 @@ mod tests {
 
     #[test]
     fn does_not_fire_on_neighbouring_codes() {
-        for code in ["E0820", "E0831", "E0910", "E083"] {
+        for code in ["E0820", "E0831", "E0910", "E083", "E0940", "E0943", "E0945"] {
             assert_eq!(
                 findings_of(&with_equipment(code), "TR-041"),
                 vec![],
