@@ -186,6 +186,17 @@ pub fn messages_of(event: &Encounter, rule_id: &str) -> Vec<String> {
         .collect()
 }
 
+/// The reference of one rule's first finding (panics when the rule did not fire).
+pub fn reference_of(event: &Encounter, rule_id: &str) -> String {
+    screen(event)
+        .findings
+        .into_iter()
+        .find(|f| f.rule_id == rule_id)
+        .and_then(|f| f.reference)
+        .unwrap_or_else(|| panic!("{rule_id} reported no finding with a reference"))
+        .into_owned()
+}
+
 /// Every finding's rule id, in outcome order.
 pub fn rule_ids_fired(event: &Encounter) -> Vec<String> {
     screen(event)

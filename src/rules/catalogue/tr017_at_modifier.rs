@@ -10,8 +10,9 @@ static META: RuleMeta = RuleMeta {
     title: "AT modifier on 97012",
     remediation: "Remove AT from the 97012 line; AT is reported only on chiropractic \
                   manipulative treatment (98940-98942).",
-    reference: "AT (acute treatment) is reported on chiropractic manipulative treatment, \
-                CPT 98940-98942",
+    reference: "HCPCS modifier AT descriptor: acute treatment, reported with chiropractic \
+                manipulative treatment (CPT 98940-98942); Medicare Benefit Policy Manual ch. 15 \
+                §240.1.3",
 };
 
 impl Rule for AtModifier {
@@ -37,6 +38,16 @@ mod tests {
     use crate::domain::PlanType;
     use crate::domain::Severity::Warning;
     use crate::testing::*;
+
+    #[test]
+    fn cites_the_at_descriptor_and_the_benefit_policy_manual() {
+        let reference = reference_of(&with_modifiers(&["GP", "AT"]), "TR-017");
+        assert!(
+            reference.contains("HCPCS modifier AT descriptor"),
+            "{reference}"
+        );
+        assert!(reference.contains("ch. 15 §240.1.3"), "{reference}");
+    }
 
     #[test]
     fn fires_on_a_traction_line_carrying_at() {

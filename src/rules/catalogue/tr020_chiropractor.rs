@@ -16,8 +16,8 @@ static META: RuleMeta = RuleMeta {
                   patient asked for it, bill it with GP and GY (statutorily excluded, patient \
                   liable); otherwise remove the line.",
     reference: "Medicare covers only chiropractors' manual manipulation of the spine; therapy \
-                they furnish is excluded (Medicare Benefit Policy Manual ch. 15 §30.5; MAC \
-                chiropractic pages)",
+                they furnish is excluded (Medicare Benefit Policy Manual ch. 15 §30.5 and \
+                §240.1.1; MAC chiropractic pages)",
 };
 
 /// The INFO case needs no correction: say so instead of the default remediation.
@@ -70,6 +70,15 @@ mod tests {
         let mut event = clean_encounter();
         event.rendering_provider.discipline = Discipline::Chiropractor;
         event
+    }
+
+    #[test]
+    fn cites_the_coverage_of_manual_manipulation_only() {
+        let reference = reference_of(&by_chiropractor(), "TR-020");
+        assert!(
+            reference.contains("ch. 15 §30.5 and §240.1.1"),
+            "{reference}"
+        );
     }
 
     #[test]

@@ -14,8 +14,8 @@ static META: RuleMeta = RuleMeta {
     title: "Invalid NPI",
     remediation: "Correct the NPI from the provider's NPPES record: an NPI is 10 digits with a \
                   valid check digit.",
-    reference: "CMS NPI standard (45 CFR 162.406): 10 digits, Luhn check digit over 80840 and \
-                the first nine digits",
+    reference: "CMS NPI standard (45 CFR 162.406; NPI final rule, 69 FR 3434): 10 digits, \
+                Luhn check digit over 80840 and the first nine digits",
 };
 
 impl Rule for InvalidNpi {
@@ -61,6 +61,17 @@ mod tests {
     use crate::domain::PlanType;
     use crate::domain::Severity::Error;
     use crate::testing::*;
+
+    #[test]
+    fn cites_the_npi_final_rule_for_the_check_digit() {
+        let mut event = clean_encounter();
+        event.rendering_provider.npi = "1234567890".into();
+        let reference = reference_of(&event, "TR-022");
+        assert!(
+            reference.contains("NPI final rule, 69 FR 3434"),
+            "{reference}"
+        );
+    }
 
     #[test]
     fn fires_once_for_a_bad_rendering_check_digit() {

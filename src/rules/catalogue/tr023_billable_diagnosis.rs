@@ -14,8 +14,9 @@ static META: RuleMeta = RuleMeta {
     remediation: "Replace each listed code with a billable code of the current ICD-10-CM \
                   release, coded to the highest specificity (all characters, 7th character \
                   and X placeholders where required).",
-    reference: "ICD-10-CM Official Guidelines I.B.2 and the tabular list: only codes at the \
-                highest level of specificity are billable",
+    reference: "ICD-10-CM Official Guidelines I.A.5 (placeholder X), I.A.6 (7th characters) \
+                and I.B.2, and the tabular list: only codes at the highest level of \
+                specificity, with every required character, are billable",
 };
 
 /// What a message may show of a diagnosis code: the code when it has ICD-10-CM shape
@@ -61,6 +62,13 @@ mod tests {
     use crate::domain::PlanType;
     use crate::domain::Severity::Error;
     use crate::testing::*;
+
+    #[test]
+    fn cites_the_guidelines_on_placeholder_x_and_the_7th_character() {
+        let reference = reference_of(&with_diagnosis("S134XX"), "TR-023");
+        assert!(reference.contains("I.A.5 (placeholder X)"), "{reference}");
+        assert!(reference.contains("I.A.6 (7th characters)"), "{reference}");
+    }
 
     #[test]
     fn fires_once_listing_header_codes_and_bad_placeholders() {
