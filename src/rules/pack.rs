@@ -689,7 +689,7 @@ mod tests {
     #[test]
     fn built_in_pack_is_valid() {
         let pack = RulePack::parse(BUILT_IN).unwrap();
-        assert_eq!(pack.version, "2026.1");
+        assert_eq!(pack.version, "2026.2");
         assert_eq!(pack.rules.len(), super::super::catalogue::rule_ids().len());
     }
 

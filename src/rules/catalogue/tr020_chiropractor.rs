@@ -62,7 +62,7 @@ impl Rule for Chiropractor {
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::Severity::{Error, Info};
+    use crate::domain::Severity::{Error, Info, Warning};
     use crate::domain::{Discipline, Encounter, PlanType};
     use crate::testing::*;
 
@@ -133,6 +133,23 @@ mod tests {
             findings_of(&event, "TR-020"),
             vec![(Error, Some(1)), (Info, Some(3))]
         );
+    }
+
+    #[test]
+    fn a_payer_profile_changes_the_error_case_but_never_the_info_case() {
+        let mut event = by_chiropractor();
+        event.payer.payer_id = PROFILED_PAYER.into();
+        let mut excluded = line(3, "97012");
+        excluded.date_of_service = date(2026, 3, 4);
+        excluded.modifiers.push("GY".into());
+        event.service_lines.push(excluded);
+        let warning = engine_with_profile(r#"severity = { "TR-020" = "WARNING" }"#);
+        assert_eq!(
+            findings_with(&warning, &event, "TR-020"),
+            vec![(Warning, Some(1)), (Info, Some(3))]
+        );
+        let disabled = engine_with_profile(r#"disable = ["TR-020"]"#);
+        assert_eq!(findings_with(&disabled, &event, "TR-020"), vec![]);
     }
 
     #[test]
