@@ -137,13 +137,19 @@ mod tests {
         assert_eq!(findings_of(&event, "TR-004"), vec![(Error, None)]);
         assert_eq!(
             messages_of(&event, "TR-004"),
-            vec![
-                "2 timed units (97110) billed on 2026-03-02 for 22 timed minutes, which support \
-                 1 unit under the 8-minute rule; traction minutes counted as timed minutes (the \
-                 15 minutes of 97012 would explain the units, but 97012 is untimed and its \
-                 minutes never count)"
-            ]
+            vec![two_units_blaming_traction(22, 15)]
         );
+    }
+
+    /// The message for the clean encounter's 2 units of 97110 when `timed` minutes support
+    /// 1 unit and `traction` minutes would explain the other.
+    fn two_units_blaming_traction(timed: i32, traction: i32) -> String {
+        format!(
+            "2 timed units (97110) billed on 2026-03-02 for {timed} timed minutes, which support \
+             1 unit under the 8-minute rule; traction minutes counted as timed minutes (the \
+             {traction} minutes of 97012 would explain the units, but 97012 is untimed and its \
+             minutes never count)"
+        )
     }
 
     #[test]
@@ -202,12 +208,7 @@ mod tests {
         ]);
         assert_eq!(
             messages_of(&event, "TR-004"),
-            vec![
-                "2 timed units (97110) billed on 2026-03-02 for 20 timed minutes, which support \
-                 1 unit under the 8-minute rule; traction minutes counted as timed minutes (the \
-                 10 minutes of 97012 would explain the units, but 97012 is untimed and its \
-                 minutes never count)"
-            ]
+            vec![two_units_blaming_traction(20, 10)]
         );
     }
 
@@ -221,7 +222,10 @@ mod tests {
             minutes: Some(5),
             ..line(3, "97012")
         });
-        assert!(messages_of(&event, "TR-004")[0].contains("(the 5 minutes of 97012"));
+        assert_eq!(
+            messages_of(&event, "TR-004"),
+            vec![two_units_blaming_traction(22, 5)]
+        );
     }
 
     #[test]
