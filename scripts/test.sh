@@ -5,9 +5,10 @@
 #
 # Tiers: unit and property tests, catalogue fixtures, codec and CLI tests, and the pipeline
 # integration tests that run the real binary against librdkafka's in-process mock cluster
-# (all through `cargo test`); then the real-broker tier against a `tansu` process
-# (scripts/tansu-tier.sh). Without tansu installed that last tier is skipped with a notice,
-# except under CI=true, where it must run.
+# (all through `cargo test`); then the deployment files with the real tools
+# (scripts/deploy-check.sh: promtool, docker-compose, kubernetes-validate) and the
+# real-broker tier against a `tansu` process (scripts/tansu-tier.sh). Without their tools
+# installed those two are skipped with a notice, except under CI=true, where they must run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,20 @@ cargo clippy --all-targets --locked -- -D warnings
 echo "==> cargo test"
 cargo test --locked --all-targets
 cargo test --locked --doc
+
+echo "==> deployment files (scripts/deploy-check.sh)"
+missing=""
+for tool in promtool docker-compose kubernetes-validate; do
+  command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+if [ -z "$missing" ]; then
+  bash scripts/deploy-check.sh
+elif [ "${CI:-}" = "true" ]; then
+  echo "missing:$missing; CI=true requires the deployment checks" >&2
+  exit 1
+else
+  echo "skipped: missing$missing (apt-get install prometheus docker-compose; pip install kubernetes-validate)"
+fi
 
 echo "==> real-broker tier (tansu)"
 if command -v tansu >/dev/null 2>&1; then
