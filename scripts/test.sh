@@ -22,27 +22,30 @@ echo "==> cargo test"
 cargo test --locked --all-targets
 cargo test --locked --doc
 
+# Runs `script` when every one of `tools` is installed; otherwise skips it with a notice
+# saying how to install them, except under CI=true, where it must run.
+run_when_installed() {
+  local script=$1 install=$2 missing="" tool
+  shift 2
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+  done
+  if [ -z "$missing" ]; then
+    bash "$script"
+  elif [ "${CI:-}" = "true" ]; then
+    echo "missing:$missing; CI=true requires $script" >&2
+    exit 1
+  else
+    echo "skipped: missing$missing ($install)"
+  fi
+}
+
 echo "==> deployment files (scripts/deploy-check.sh)"
-missing=""
-for tool in promtool docker-compose kubernetes-validate; do
-  command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
-done
-if [ -z "$missing" ]; then
-  bash scripts/deploy-check.sh
-elif [ "${CI:-}" = "true" ]; then
-  echo "missing:$missing; CI=true requires the deployment checks" >&2
-  exit 1
-else
-  echo "skipped: missing$missing (apt-get install prometheus docker-compose; pip install kubernetes-validate)"
-fi
+run_when_installed scripts/deploy-check.sh \
+  "apt-get install prometheus docker-compose; pip install kubernetes-validate==1.34.1" \
+  promtool docker-compose kubernetes-validate
 
 echo "==> real-broker tier (tansu)"
-if command -v tansu >/dev/null 2>&1; then
-  bash scripts/tansu-tier.sh
-elif [ "${CI:-}" = "true" ]; then
-  echo "tansu is not installed, and CI=true requires the real-broker tier" >&2
-  exit 1
-else
-  echo "skipped: tansu is not installed (cargo install tansu --version 0.6.0 --locked --features dynostore)"
-fi
+run_when_installed scripts/tansu-tier.sh \
+  "cargo install tansu --version 0.6.0 --locked --features dynostore" tansu
 echo "==> all tests passed"

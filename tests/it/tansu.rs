@@ -29,25 +29,22 @@ use crate::support::wait_until;
 /// One record per batch: see the module header.
 const PRODUCER: &[(&str, &str)] = &[("batch.num.messages", "1"), ("linger.ms", "0")];
 
-fn broker() -> Option<String> {
-    let brokers = std::env::var("TANSU_BROKERS")
-        .ok()
-        .filter(|b| !b.is_empty());
-    if brokers.is_none() {
-        eprintln!("skipped: TANSU_BROKERS is not set (scripts/tansu-tier.sh runs this tier)");
+/// A variable scripts/tansu-tier.sh sets; without it the test is skipped, saying `why`.
+fn set_by_the_tier(var: &str, why: &str) -> Option<String> {
+    let value = std::env::var(var).ok().filter(|v| !v.is_empty());
+    if value.is_none() {
+        eprintln!("skipped: {var} is not set ({why})");
     }
-    brokers
+    value
 }
 
-/// The Prometheus server binary (`PROMETHEUS_BIN`, set by scripts/tansu-tier.sh).
+fn broker() -> Option<String> {
+    set_by_the_tier("TANSU_BROKERS", "scripts/tansu-tier.sh runs this tier")
+}
+
+/// The Prometheus server binary.
 fn prometheus_bin() -> Option<String> {
-    let binary = std::env::var("PROMETHEUS_BIN")
-        .ok()
-        .filter(|b| !b.is_empty());
-    if binary.is_none() {
-        eprintln!("skipped: PROMETHEUS_BIN is not set (apt-get install prometheus)");
-    }
-    binary
+    set_by_the_tier("PROMETHEUS_BIN", "apt-get install prometheus")
 }
 
 /// Topic and group names of their own for each test.
