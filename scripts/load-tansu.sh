@@ -4,9 +4,12 @@
 #
 #   bash scripts/load-tansu.sh [EVENTS] [PARTITIONS]      (defaults: 100000, 6)
 #
+# TRACTION_SCREEN_BIN runs another build of the binary instead of building the release one.
+#
 # Produces EVENTS synthetic encounters (single-object Avro) first, then starts
 # `traction-screen run` on the backlog and reports, from its own /metrics: events/s from
-# the first acknowledged outcome to the last, and mean consume → acknowledged latency.
+# the first acknowledged outcome to the last, and mean consume → acknowledged latency; and,
+# from /proc, the service's peak resident memory and the CPU time it used.
 # Input is produced one record per batch because of a tansu bug (a fetch from an offset
 # inside a batch skips the rest of it), which makes producing slow; only screening is timed.
 # The broker, the service and the producer share the machine: on a 2-core box the numbers
@@ -16,8 +19,11 @@ cd "$(dirname "$0")/.."
 events=${1:-100000}
 partitions=${2:-6}
 
-cargo build --release --locked --quiet
-bin=target/release/traction-screen
+bin=${TRACTION_SCREEN_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release --locked --quiet
+  bin=target/release/traction-screen
+fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 admin=$(free_port)
@@ -33,7 +39,7 @@ done
 
 echo "producing ${events} encounters to ${partitions} partitions ..."
 "$bin" generate --brokers "127.0.0.1:${port}" --count "$events" --format avro-single-object --seed 5 \
-  --kafka-config batch.num.messages=1 2>&1 | head -n 1
+  --kafka-config batch.num.messages=1 2>&1 | sed -n 1p
 
 metric() { curl -s "http://127.0.0.1:${admin}/metrics" | awk -v name="$1" '$1 ~ "^"name {s += $2} END {print s + 0}'; }
 "$bin" run --brokers "127.0.0.1:${port}" --admin-addr "127.0.0.1:${admin}" --log-format json \
@@ -52,3 +58,6 @@ latency=$(echo "$(metric traction_screen_processing_seconds_sum) / $(metric trac
 screen=$(echo "$(metric traction_screen_screen_seconds_sum) / $(metric traction_screen_screen_seconds_count) * 1000000" | bc -l)
 printf 'screened %d events in %.2f s: %.0f events/s; mean consume -> acknowledged %.1f ms; mean rule evaluation %.2f µs\n' \
   "$events" "$seconds" "$(echo "$events / $seconds" | bc -l)" "$latency" "$screen"
+peak=$(awk '/^VmHWM:/ {print $2 / 1024}' "/proc/${service}/status")
+cpu=$(awk -v tick="$(getconf CLK_TCK)" '{print ($14 + $15) / tick}' "/proc/${service}/stat")
+printf 'service: peak resident memory %.0f MiB, CPU time %.1f s\n' "$peak" "$cpu"

@@ -2,8 +2,20 @@
 # Real-broker tier: start a tansu broker (Kafka protocol, memory storage) on a free port,
 # run the tests of tests/it/tansu.rs against it, stop it. Needs `tansu` 0.6.0 on PATH:
 #   cargo install tansu --version 0.6.0 --locked --features dynostore
+# and, for the real-Prometheus check of that tier, Debian's `prometheus` (under CI=true both
+# are required).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if command -v prometheus >/dev/null 2>&1; then
+  PROMETHEUS_BIN=$(command -v prometheus)
+  export PROMETHEUS_BIN
+elif [ "${CI:-}" = "true" ]; then
+  echo "prometheus is not installed, and CI=true requires the real-Prometheus check" >&2
+  exit 1
+else
+  echo "the real-Prometheus check is skipped: prometheus is not installed (apt-get install prometheus)"
+fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$(mktemp -t tansu.XXXXXX.log)

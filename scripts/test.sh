@@ -5,9 +5,10 @@
 #
 # Tiers: unit and property tests, catalogue fixtures, codec and CLI tests, and the pipeline
 # integration tests that run the real binary against librdkafka's in-process mock cluster
-# (all through `cargo test`); then the real-broker tier against a `tansu` process
-# (scripts/tansu-tier.sh). Without tansu installed that last tier is skipped with a notice,
-# except under CI=true, where it must run.
+# (all through `cargo test`); then the deployment files with the real tools
+# (scripts/deploy-check.sh: promtool, docker-compose, kubernetes-validate) and the
+# real-broker tier against a `tansu` process (scripts/tansu-tier.sh). Without their tools
+# installed those two are skipped with a notice, except under CI=true, where they must run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,13 +22,30 @@ echo "==> cargo test"
 cargo test --locked --all-targets
 cargo test --locked --doc
 
+# Runs `script` when every one of `tools` is installed; otherwise skips it with a notice
+# saying how to install them, except under CI=true, where it must run.
+run_when_installed() {
+  local script=$1 install=$2 missing="" tool
+  shift 2
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+  done
+  if [ -z "$missing" ]; then
+    bash "$script"
+  elif [ "${CI:-}" = "true" ]; then
+    echo "missing:$missing; CI=true requires $script" >&2
+    exit 1
+  else
+    echo "skipped: missing$missing ($install)"
+  fi
+}
+
+echo "==> deployment files (scripts/deploy-check.sh)"
+run_when_installed scripts/deploy-check.sh \
+  "apt-get install prometheus docker-compose; pip install kubernetes-validate==1.34.1" \
+  promtool docker-compose kubernetes-validate
+
 echo "==> real-broker tier (tansu)"
-if command -v tansu >/dev/null 2>&1; then
-  bash scripts/tansu-tier.sh
-elif [ "${CI:-}" = "true" ]; then
-  echo "tansu is not installed, and CI=true requires the real-broker tier" >&2
-  exit 1
-else
-  echo "skipped: tansu is not installed (cargo install tansu --version 0.6.0 --locked --features dynostore)"
-fi
+run_when_installed scripts/tansu-tier.sh \
+  "cargo install tansu --version 0.6.0 --locked --features dynostore" tansu
 echo "==> all tests passed"

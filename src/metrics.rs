@@ -31,6 +31,8 @@ pub struct Metrics {
     screen_seconds: Histogram,
     consumer_lag: IntGaugeVec,
     in_flight: IntGauge,
+    produce_errors: IntCounter,
+    ready: IntGauge,
 }
 
 impl Metrics {
@@ -106,6 +108,18 @@ impl Metrics {
             "Events consumed whose outcome is not yet acknowledged.",
         )
         .expect("valid metric");
+        let produce_errors = IntCounter::new(
+            "traction_screen_produce_errors_total",
+            "Errors reported by the Kafka producer: client errors it retries (broker \
+             connections, request timeouts) and records it could not deliver (which stop the \
+             service).",
+        )
+        .expect("valid metric");
+        let ready = IntGauge::new(
+            "traction_screen_ready",
+            "1 while /readyz answers 200 (partitions assigned, a broker reachable), else 0.",
+        )
+        .expect("valid metric");
         let rule_pack_info = IntGaugeVec::new(
             Opts::new(
                 "traction_screen_rule_pack_info",
@@ -127,6 +141,8 @@ impl Metrics {
             Box::new(screen_seconds.clone()),
             Box::new(consumer_lag.clone()),
             Box::new(in_flight.clone()),
+            Box::new(produce_errors.clone()),
+            Box::new(ready.clone()),
             Box::new(rule_pack_info),
         ] {
             registry
@@ -158,6 +174,8 @@ impl Metrics {
             screen_seconds,
             consumer_lag,
             in_flight,
+            produce_errors,
+            ready,
         }
     }
 
@@ -210,6 +228,16 @@ impl Metrics {
 
     pub fn set_in_flight(&self, count: usize) {
         self.in_flight.set(count as i64);
+    }
+
+    /// The producer reported an error (retried by librdkafka, or fatal).
+    pub fn produce_error(&self) {
+        self.produce_errors.inc();
+    }
+
+    /// Readiness as `/readyz` reports it, recorded when metrics are scraped.
+    pub fn set_ready(&self, ready: bool) {
+        self.ready.set(i64::from(ready));
     }
 
     /// Total of a counter family, for summaries (the demo) and tests.
@@ -301,6 +329,8 @@ mod tests {
             "traction_screen_processing_seconds_bucket",
             "traction_screen_screen_seconds_bucket",
             "traction_screen_in_flight 0",
+            "traction_screen_produce_errors_total 0",
+            "traction_screen_ready 0",
             "traction_screen_rule_pack_info{version=\"2026.1\"} 1",
         ] {
             assert!(text.contains(name), "missing {name} in\n{text}");
@@ -336,6 +366,22 @@ mod tests {
         );
         metrics.forget_partition("encounters", 3);
         assert!(!metrics.render().contains("traction_screen_consumer_lag{"));
+    }
+
+    #[test]
+    fn produce_errors_and_readiness_are_exported() {
+        let metrics = Metrics::new("2026.1");
+        metrics.produce_error();
+        metrics.produce_error();
+        metrics.set_ready(true);
+        let text = metrics.render();
+        assert!(
+            text.contains("traction_screen_produce_errors_total 2\n"),
+            "{text}"
+        );
+        assert!(text.contains("traction_screen_ready 1\n"), "{text}");
+        metrics.set_ready(false);
+        assert!(metrics.render().contains("traction_screen_ready 0\n"));
     }
 
     #[test]

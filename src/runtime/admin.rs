@@ -77,6 +77,7 @@ pub async fn serve(
 }
 
 async fn metrics_text(State(state): State<AdminState>) -> impl IntoResponse {
+    state.metrics.set_ready(state.health.is_ready());
     (
         [(
             header::CONTENT_TYPE,

@@ -333,6 +333,7 @@ impl ClientContext for ProducerCtx {
     }
 
     fn error(&self, error: KafkaError, reason: &str) {
+        self.shared.metrics.produce_error();
         client_error(&self.shared, error, reason);
     }
 }
@@ -343,10 +344,13 @@ impl ProducerContext for ProducerCtx {
     fn delivery(&self, result: &DeliveryResult<'_>, pending: Arc<Pending>) {
         match result {
             Ok(_) => pending.delivered(),
-            Err((error, message)) => self.shared.shutdown.fail(format!(
-                "cannot deliver to topic {}: {error}",
-                message.topic()
-            )),
+            Err((error, message)) => {
+                self.shared.metrics.produce_error();
+                self.shared.shutdown.fail(format!(
+                    "cannot deliver to topic {}: {error}",
+                    message.topic()
+                ));
+            }
         }
     }
 }

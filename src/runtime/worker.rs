@@ -467,6 +467,7 @@ impl Worker {
         match send_waiting(&self.producer, record, failing) {
             Ok(sent) => sent,
             Err(error) => {
+                self.shared.metrics.produce_error();
                 self.shared
                     .shutdown
                     .fail(format!("cannot produce to topic {topic}: {error}"));

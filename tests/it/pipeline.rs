@@ -13,8 +13,7 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
-use traction_screen::domain::{Outcome, Timestamp, Verdict};
-use traction_screen::metrics::DEAD_LETTER_REASONS;
+use traction_screen::domain::{Timestamp, Verdict};
 
 use crate::support::child::{Service, free_admin_addr};
 use crate::support::cluster::{ALERTS, DLQ, INPUT, MockKafka, OUTPUT};
@@ -492,6 +491,10 @@ fn a_broker_outage_mid_stream_delays_outcomes_but_loses_none() {
     let placed = placed_after(feeder);
     let ledger = Ledger::new(INPUT, &inputs, &placed);
     wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
+    // The producer lost its broker connection: that is what the produce-errors alert sees.
+    let samples = metric_samples(&service).expect("/metrics answers");
+    let produce_errors = samples["traction_screen_produce_errors_total"];
+    assert!(produce_errors >= 1.0, "{produce_errors} producer errors");
     service.stop();
 
     let published = all_outcomes(brokers, &mut outputs);
@@ -642,17 +645,16 @@ fn wait_for_zero_lag(service: &Service, partitions: i32) -> BTreeMap<String, f64
 /// What the counters of `/metrics` must say once every input is done: outcomes by
 /// verdict, findings by rule and severity (those that fired), dead letters by reason.
 fn expected_counters(inputs: &[Input]) -> BTreeMap<String, f64> {
-    let outcomes: Vec<&Outcome> = inputs.iter().filter_map(Input::outcome).collect();
     let mut counters = BTreeMap::new();
-    for verdict in Verdict::ALL {
-        let count = outcomes.iter().filter(|o| o.verdict == verdict).count();
-        let name = series(
-            "traction_screen_outcomes_total",
-            &[("verdict", verdict.as_str())],
-        );
+    for (verdict, count) in events::verdict_counts(inputs) {
+        let name = series("traction_screen_outcomes_total", &[("verdict", verdict)]);
         counters.insert(name, count as f64);
     }
-    for finding in outcomes.iter().flat_map(|o| &o.findings) {
+    for finding in inputs
+        .iter()
+        .filter_map(Input::outcome)
+        .flat_map(|o| &o.findings)
+    {
         let labels = [
             ("rule_id", finding.rule_id.as_ref()),
             ("severity", finding.severity.as_str()),
@@ -661,11 +663,7 @@ fn expected_counters(inputs: &[Input]) -> BTreeMap<String, f64> {
             .entry(series("traction_screen_findings_total", &labels))
             .or_default() += 1.0;
     }
-    for reason in DEAD_LETTER_REASONS {
-        let count = expected_reasons(inputs)
-            .iter()
-            .filter(|r| **r == reason)
-            .count();
+    for (reason, count) in events::reason_counts(inputs) {
         let name = series("traction_screen_dead_letters_total", &[("reason", reason)]);
         counters.insert(name, count as f64);
     }
@@ -719,6 +717,8 @@ fn admin_endpoints_report_health_readiness_and_counts_that_match_the_stream() {
         Some(screened)
     );
     assert_eq!(value("traction_screen_in_flight"), Some(0.0));
+    assert_eq!(value("traction_screen_ready"), Some(1.0));
+    assert_eq!(value("traction_screen_produce_errors_total"), Some(0.0));
     let pack = &inputs
         .iter()
         .find_map(Input::outcome)

@@ -3,36 +3,48 @@
 //!
 //! `scripts/tansu-tier.sh` starts the broker and runs these tests with `TANSU_BROKERS` set;
 //! without it they return at once (the script is what CI runs, so there they always run).
+//! One test also runs a real Prometheus server (`PROMETHEUS_BIN`) scraping the service with
+//! the project's alert rules, and checks what its HTTP API says.
 //! Known tansu bugs the tests work around, not ours: a fetch from an offset inside a record
 //! batch skips the rest of that batch, so input is produced one record per batch
 //! (`batch.num.messages=1`) wherever a consumer resumes from a committed offset; its high
 //! watermarks are wrong, so committed offsets are compared with where the test's own
 //! records landed, never with end offsets; it has no transactions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use traction_screen::codec::json::encounter_to_json;
+use traction_screen::metrics::DEAD_LETTER_REASONS;
 use traction_screen::synth::Synth;
 
 use crate::support::child::Service;
 use crate::support::events::{self, Input};
 use crate::support::kafka::{Message, Offsets, Placed, TopicReader, produce};
 use crate::support::outcomes::{Duplicates, Ledger, decode_all};
+use crate::support::prometheus::Prometheus;
 use crate::support::wait_until;
 
 /// One record per batch: see the module header.
 const PRODUCER: &[(&str, &str)] = &[("batch.num.messages", "1"), ("linger.ms", "0")];
 
-fn broker() -> Option<String> {
-    let brokers = std::env::var("TANSU_BROKERS")
-        .ok()
-        .filter(|b| !b.is_empty());
-    if brokers.is_none() {
-        eprintln!("skipped: TANSU_BROKERS is not set (scripts/tansu-tier.sh runs this tier)");
+/// A variable scripts/tansu-tier.sh sets; without it the test is skipped, saying `why`.
+fn set_by_the_tier(var: &str, why: &str) -> Option<String> {
+    let value = std::env::var(var).ok().filter(|v| !v.is_empty());
+    if value.is_none() {
+        eprintln!("skipped: {var} is not set ({why})");
     }
-    brokers
+    value
+}
+
+fn broker() -> Option<String> {
+    set_by_the_tier("TANSU_BROKERS", "scripts/tansu-tier.sh runs this tier")
+}
+
+/// The Prometheus server binary.
+fn prometheus_bin() -> Option<String> {
+    set_by_the_tier("PROMETHEUS_BIN", "apt-get install prometheus")
 }
 
 /// Topic and group names of their own for each test.
@@ -165,6 +177,20 @@ fn json_encounters_are_screened_exactly_like_check_and_their_offsets_committed()
     assert_eq!(service.wait_exit().code(), Some(0), "{}", service.logs());
 }
 
+/// Synthetic encounters (JSON and single-object Avro), then the poison messages the
+/// generator makes minus the oversized one (tansu's default message size limit refuses it
+/// before the service could see it).
+fn avro_and_poison(seed: u64) -> Vec<Input> {
+    let mut inputs = events::encounters(seed, 120);
+    inputs.extend(events::poison(seed).into_iter().filter(|p| {
+        p.message
+            .payload
+            .as_ref()
+            .is_some_and(|v| v.len() < 100_000)
+    }));
+    inputs
+}
+
 #[test]
 fn avro_and_poison_messages_give_outcomes_and_dead_letters() {
     let Some(brokers) = broker() else { return };
@@ -173,15 +199,7 @@ fn avro_and_poison_messages_give_outcomes_and_dead_letters() {
         &brokers,
         &[(&names.input, 2), (&names.output, 2), (&names.dlq, 1)],
     );
-    let mut inputs = events::encounters(43, 120);
-    // The poison messages the generator makes, minus the oversized one (tansu's default
-    // message size limit refuses it before the service could see it).
-    inputs.extend(events::poison(43).into_iter().filter(|p| {
-        p.message
-            .payload
-            .as_ref()
-            .is_some_and(|v| v.len() < 100_000)
-    }));
+    let inputs = avro_and_poison(43);
     let placed = produce(&brokers, &names.input, &messages(&inputs), None, PRODUCER);
     let service = service("tansu-avro", &brokers, &names, &[]);
 
@@ -305,4 +323,84 @@ fn a_restart_after_sigterm_resumes_from_the_committed_offsets() {
 
 fn service_restarted(brokers: &str, names: &Names) -> Service {
     service("tansu-second", brokers, names, &["--output-format", "json"])
+}
+
+/// `by` → value of each sample of an instant query, as whole counts.
+fn counts(prometheus: &Prometheus, expr: &str, by: &str) -> Result<BTreeMap<String, u64>, String> {
+    let samples = prometheus.by_label(expr, by)?;
+    Ok(samples.into_iter().map(|(k, v)| (k, v as u64)).collect())
+}
+
+fn owned(counts: BTreeMap<&'static str, u64>) -> BTreeMap<String, u64> {
+    counts.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+/// Waits until Prometheus has scraped every dead-letter series at 0, before the first
+/// event: increase() sees no rise in a series that first appears already counting.
+fn wait_for_counters_at_zero(prometheus: &Prometheus, service: &Service, reasons: &str) {
+    wait_until("Prometheus scraping the counters at 0", &[service], || {
+        let seen = counts(prometheus, reasons, "reason")?;
+        if seen.len() == DEAD_LETTER_REASONS.len() && seen.values().all(|v| *v == 0) {
+            Ok(())
+        } else {
+            Err(format!("dead letters by reason: {seen:?}"))
+        }
+    });
+}
+
+#[test]
+fn prometheus_scraping_the_service_counts_what_was_sent_and_fires_the_dead_letter_alert() {
+    let (Some(brokers), Some(binary)) = (broker(), prometheus_bin()) else {
+        return;
+    };
+    let names = names("prometheus");
+    create_topics(
+        &brokers,
+        &[(&names.input, 2), (&names.output, 2), (&names.dlq, 1)],
+    );
+    let service = service("tansu-prometheus", &brokers, &names, &[]);
+    let prometheus = Prometheus::scraping(&binary, service.admin_addr());
+    let verdicts = "sum by (verdict) (traction_screen_outcomes_total)";
+    let reasons = "sum by (reason) (traction_screen_dead_letters_total)";
+    wait_for_counters_at_zero(&prometheus, &service, reasons);
+
+    let inputs = avro_and_poison(59);
+    produce(&brokers, &names.input, &messages(&inputs), None, PRODUCER);
+    let expected = (
+        owned(events::verdict_counts(&inputs)),
+        owned(events::reason_counts(&inputs)),
+    );
+    wait_until("Prometheus counting every input", &[&service], || {
+        let seen = (
+            counts(&prometheus, verdicts, "verdict")?,
+            counts(&prometheus, reasons, "reason")?,
+        );
+        if seen == expected {
+            Ok(())
+        } else {
+            Err(format!("{seen:?}, expected {expected:?}"))
+        }
+    });
+    let dead_lettered: BTreeSet<String> = expected
+        .1
+        .iter()
+        .filter(|(_, count)| **count > 0)
+        .map(|(reason, _)| reason.clone())
+        .collect();
+    assert!(!dead_lettered.is_empty(), "the input has poison messages");
+    let firing = r#"ALERTS{alertname="TractionScreenDeadLetters",alertstate="firing"}"#;
+    wait_until(
+        "the dead-letter alert firing for each reason",
+        &[&service],
+        || {
+            let alerts: BTreeSet<String> =
+                prometheus.by_label(firing, "reason")?.into_keys().collect();
+            if alerts == dead_lettered {
+                Ok(())
+            } else {
+                Err(format!("firing for {alerts:?}, expected {dead_lettered:?}"))
+            }
+        },
+    );
+    service.stop();
 }

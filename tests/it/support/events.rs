@@ -3,11 +3,13 @@
 //! its expected fate as the pure pipeline decides it (an outcome, or a dead letter with a
 //! reason). Also the decoding of published outcomes.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use traction_screen::codec::{self, Encoder, OUTCOME_SCHEMA, OutputFormat, limits};
-use traction_screen::domain::{Outcome, Timestamp};
+use traction_screen::domain::{Outcome, Timestamp, Verdict};
 use traction_screen::generate::poison_message;
+use traction_screen::metrics::DEAD_LETTER_REASONS;
 use traction_screen::pipeline::Pipeline;
 use traction_screen::synth::Synth;
 
@@ -45,6 +47,32 @@ impl Input {
     pub fn event_id(&self) -> Option<&str> {
         self.outcome().map(|o| o.event_id.as_str())
     }
+}
+
+/// How many of `inputs` must end as each verdict (every verdict, zeros included): what
+/// `traction_screen_outcomes_total` must say once they are all done.
+pub fn verdict_counts(inputs: &[Input]) -> BTreeMap<&'static str, u64> {
+    let outcomes: Vec<&Outcome> = inputs.iter().filter_map(Input::outcome).collect();
+    Verdict::ALL
+        .iter()
+        .map(|verdict| {
+            let count = outcomes.iter().filter(|o| o.verdict == *verdict).count();
+            (verdict.as_str(), count as u64)
+        })
+        .collect()
+}
+
+/// How many of `inputs` must be dead-lettered with each reason (every reason code, zeros
+/// included): what `traction_screen_dead_letters_total` must say.
+pub fn reason_counts(inputs: &[Input]) -> BTreeMap<&'static str, u64> {
+    DEAD_LETTER_REASONS
+        .iter()
+        .map(|reason| {
+            let expected = Expect::DeadLetter(reason);
+            let count = inputs.iter().filter(|i| i.expect == expected).count();
+            (*reason, count as u64)
+        })
+        .collect()
 }
 
 /// What the pure pipeline makes of a message value.

@@ -2,8 +2,8 @@
 //! cluster: the cluster itself ([`cluster`], librdkafka's in-process mock), the test's own
 //! Kafka clients ([`kafka`]: produce, read topics, committed offsets), the service as a
 //! child process ([`child`]), its admin endpoints ([`http`]), the events fed to it with
-//! what the pure pipeline says about them ([`events`]) and the check of what it published
-//! against them ([`outcomes`]).
+//! what the pure pipeline says about them ([`events`]), the check of what it published
+//! against them ([`outcomes`]), and a Prometheus server scraping it ([`prometheus`]).
 //!
 //! Everything but [`cluster`] takes a bootstrap-servers string, so a test against another
 //! broker (tansu, a user's Kafka) reuses the rest unchanged.
@@ -17,6 +17,7 @@ pub mod events;
 pub mod http;
 pub mod kafka;
 pub mod outcomes;
+pub mod prometheus;
 
 use std::thread;
 use std::time::{Duration, Instant};
