@@ -62,8 +62,8 @@ fn read(path: &Path) -> (Vec<Encounter>, u64) {
     (events, blocks)
 }
 
-/// `check`'s outcomes for `path`, without what differs between runs.
-fn screened(path: PathBuf) -> Vec<Outcome> {
+/// Runs `check` on `path`: exit status, standard output and standard error.
+fn run_check(path: PathBuf) -> (u8, String, String) {
     let options = CheckOptions {
         format: CheckFormat::Jsonl,
         rule_pack: None,
@@ -71,11 +71,15 @@ fn screened(path: PathBuf) -> Vec<Outcome> {
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let status = check::run(&options, &mut &b""[..], &mut out, &mut err);
-    let err = String::from_utf8_lossy(&err);
+    let text = |bytes| String::from_utf8(bytes).expect("utf-8");
+    (status, text(out), text(err))
+}
+
+/// `check`'s outcomes for `path`, without what differs between runs.
+fn screened(path: PathBuf) -> Vec<Outcome> {
+    let (status, out, err) = run_check(path);
     assert!(status != exit::BAD_INPUT && err.is_empty(), "{err}");
-    String::from_utf8(out)
-        .expect("utf-8")
-        .lines()
+    out.lines()
         .map(|line| comparable(&serde_json::from_str(line).expect("an outcome")))
         .collect()
 }
@@ -101,6 +105,47 @@ fn check_screens_every_python_written_fixture_exactly_like_its_json_lines_source
     for path in fixtures() {
         assert!(screened(path.clone()) == expected, "{}", path.display());
     }
+}
+
+#[test]
+fn check_reports_a_corrupt_block_once_and_screens_every_other_record() {
+    let events = source_events();
+    let mut file = container::ContainerWriter::with_block_bytes(Vec::new(), Codec::Snappy, 8_192)
+        .expect("header");
+    for event in &events {
+        file.write(event).expect("writes");
+    }
+    let mut bytes = file.finish().expect("finishes");
+    let in_third = container::read_encounters(&bytes[..])
+        .expect("header")
+        .filter(|item| matches!(item, Ok(record) if record.block == 3))
+        .count();
+    // Every block ends with the file's sync marker, the last block too: flip a byte in the
+    // middle of the third block; snappy's checksum catches it.
+    let sync: [u8; 16] = bytes[bytes.len() - 16..].try_into().expect("16 bytes");
+    let ends: Vec<usize> = (16..=bytes.len())
+        .filter(|end| bytes[end - 16..*end] == sync)
+        .collect();
+    assert!(ends.len() > 5, "{} blocks", ends.len() - 1);
+    bytes[(ends[2] + ends[3]) / 2] ^= 0x55;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("damaged.avro");
+    std::fs::write(&path, &bytes).expect("writes");
+
+    let (status, out, err) = run_check(path.clone());
+    assert_eq!(status, exit::BAD_INPUT);
+    let block = format!(
+        "error: {}: block 3 (at byte {}, {in_third} records): ",
+        path.display(),
+        ends[2]
+    );
+    let resumed = format!(
+        "reading resumes after the next sync marker, at byte {} (avro_decode)\n",
+        ends[3]
+    );
+    assert!(err.starts_with(&block) && err.ends_with(&resumed), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(out.lines().count(), events.len() - in_third);
 }
 
 /// Runs the binary; panics with its standard error unless it exits with `status`.

@@ -167,13 +167,52 @@ mod tests {
         );
     }
 
+    /// `data` compressed by `codec`'s own library, as another writer would.
+    fn compressed(codec: Codec, data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        match codec {
+            Codec::Null => data.to_vec(),
+            Codec::Deflate => miniz_oxide::deflate::compress_to_vec(data, 6),
+            Codec::Snappy => {
+                let mut out = snap::raw::Encoder::new().compress_vec(data).expect("fits");
+                out.extend(crc32fast::hash(data).to_be_bytes());
+                out
+            }
+            Codec::Zstandard => zstd::bulk::compress(data, 3).expect("compresses"),
+            Codec::Bzip2 => {
+                let mut w = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+                w.write_all(data).expect("compresses");
+                w.finish().expect("finishes")
+            }
+            Codec::Xz => {
+                let mut w = xz2::write::XzEncoder::new(Vec::new(), 6);
+                w.write_all(data).expect("compresses");
+                w.finish().expect("finishes")
+            }
+        }
+    }
+
+    #[test]
+    fn every_codec_decompresses_its_data_and_refuses_it_cut_short() {
+        let data: Vec<u8> = (0..5_000u32)
+            .flat_map(|n| (n % 251).to_le_bytes())
+            .collect();
+        let mut out = Vec::new();
+        for codec in Codec::ALL {
+            let block = compressed(codec, &data);
+            assert_eq!(codec.decompress(&block, &mut out), Ok(()), "{codec:?}");
+            assert_eq!(out, data, "{codec:?}");
+            if codec != Codec::Null {
+                let cut = &block[..block.len() - 3];
+                assert!(codec.decompress(cut, &mut out).is_err(), "{codec:?}");
+            }
+        }
+    }
+
     #[test]
     fn a_snappy_block_whose_checksum_does_not_match_is_refused() {
         let data = b"record bytes";
-        let mut block = snap::raw::Encoder::new()
-            .compress_vec(data)
-            .expect("compresses");
-        block.extend(crc32fast::hash(data).to_be_bytes());
+        let mut block = compressed(Codec::Snappy, data);
         let mut out = Vec::new();
         assert_eq!(Codec::Snappy.decompress(&block, &mut out), Ok(()));
         assert_eq!(out, data);

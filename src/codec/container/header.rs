@@ -56,6 +56,12 @@ pub(super) fn read<R: BufRead>(input: &mut Input<R>) -> Result<Header, Container
 
 type Bytes = Vec<u8>;
 
+const OVER_THE_LIMIT: &str = "its metadata is over the header size limit (1 MiB)";
+const _: () = assert!(
+    MAX_CONTAINER_HEADER_BYTES == 1 << 20,
+    "OVER_THE_LIMIT names it"
+);
+
 /// The values of `avro.schema` and `avro.codec` in the metadata map.
 fn metadata<R: BufRead>(input: &mut Input<R>) -> Result<(Option<Bytes>, Option<Bytes>), ReadError> {
     let (mut schema, mut codec) = (None, None);
@@ -70,6 +76,9 @@ fn metadata<R: BufRead>(input: &mut Input<R>) -> Result<(Option<Bytes>, Option<B
             input.read_long(&mut scratch)?;
         }
         for _ in 0..count.unsigned_abs() {
+            if input.offset() > MAX_CONTAINER_HEADER_BYTES as u64 {
+                return Err(ReadError::Invalid(OVER_THE_LIMIT));
+            }
             let key = bytes(input)?;
             let value = bytes(input)?;
             match key.as_slice() {
@@ -92,9 +101,7 @@ fn bytes<R: BufRead>(input: &mut Input<R>) -> Result<Bytes, ReadError> {
             input.read_to(len as usize, &mut out)?;
             Ok(out)
         }
-        Ok(_) => Err(ReadError::Invalid(
-            "its metadata is over the header size limit (1 MiB)",
-        )),
+        Ok(_) => Err(ReadError::Invalid(OVER_THE_LIMIT)),
         Err(_) => Err(ReadError::Invalid("its metadata holds a negative length")),
     }
 }

@@ -117,25 +117,11 @@ impl<R: BufRead> Encounters<R> {
 
     /// Frames the block at the input and decompresses it; gives where its data is.
     fn frame_block(&mut self, count: &mut Option<u64>) -> Result<Range<usize>, Unframed> {
-        let declared = self.long("its record count")?;
-        let records = u64::try_from(declared)
-            .ok()
-            .filter(|n| *n <= MAX_BLOCK_RECORDS)
-            .ok_or_else(|| {
-                Unframed::Corrupt(format!(
-                    "its record count {declared} is negative or over the limit of {MAX_BLOCK_RECORDS}"
-                ))
-            })?;
+        let records = self.long("its record count")?;
+        let records = within(records, MAX_BLOCK_RECORDS, "its record count")?;
         *count = Some(records);
-        let declared = self.long("its byte size")?;
-        let size = usize::try_from(declared)
-            .ok()
-            .filter(|n| *n <= MAX_BLOCK_BYTES)
-            .ok_or_else(|| {
-                Unframed::Corrupt(format!(
-                    "its byte size {declared} is negative or over the limit of {MAX_BLOCK_BYTES}"
-                ))
-            })?;
+        let size = self.long("its byte size")?;
+        let size = within(size, MAX_BLOCK_BYTES, "its byte size")?;
         let start = self.frame.len();
         self.read_to(size, "the end of its data")?;
         self.read_to(MARKER_LEN, "its sync marker")?;
@@ -226,6 +212,21 @@ impl<R: BufRead> Encounters<R> {
             }),
         }
     }
+}
+
+/// A declared count or size, if it is neither negative nor over `max`.
+fn within<T>(declared: i64, max: T, what: &str) -> Result<T, Unframed>
+where
+    T: TryFrom<i64> + PartialOrd + std::fmt::Display,
+{
+    T::try_from(declared)
+        .ok()
+        .filter(|n| *n <= max)
+        .ok_or_else(|| {
+            Unframed::Corrupt(format!(
+                "{what} {declared} is negative or over the limit of {max}"
+            ))
+        })
 }
 
 fn unframed(error: ReadError, what: &'static str) -> Unframed {

@@ -181,3 +181,15 @@ fn json_and_unknown_codecs_are_not_readable_container_files() {
         ))
     );
 }
+
+#[test]
+fn a_header_over_its_size_limit_is_refused_before_it_is_read() {
+    let mut file = MAGIC.to_vec();
+    long(1, &mut file);
+    bytes(b"avro.schema", &mut file);
+    long(2 << 20, &mut file); // and no schema follows
+    assert_eq!(
+        read_encounters(&file[..]).err().map(|e| e.to_string()),
+        Some("unreadable header: its metadata is over the header size limit (1 MiB)".to_owned())
+    );
+}
