@@ -155,15 +155,18 @@ impl<R: BufRead> Encounters<R> {
 
     /// Reports an unreadable block and moves past the next sync marker, searching from
     /// the block's second byte.
-    fn resync(&mut self, offset: u64, records: Option<u64>, problem: String) -> ContainerError {
+    fn resync(&mut self, offset: u64, records: Option<u64>, mut problem: String) -> ContainerError {
         self.input.unread(self.frame.get(1..).unwrap_or_default());
         let resumed_at = match self.input.skip_past(&self.header.sync) {
             Ok(true) => Some(self.input.offset()),
-            Ok(false) | Err(_) => {
-                self.done = true;
+            Ok(false) => None,
+            Err(e) => {
+                let at = self.input.offset();
+                problem = format!("{problem}; then reading failed at byte {at}: {e}");
                 None
             }
         };
+        self.done = resumed_at.is_none();
         ContainerError::Block {
             block: self.blocks,
             offset,
