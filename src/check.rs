@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use serde_json::value::RawValue;
 
+use crate::codec::container::{ContainerError, Record};
 use crate::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
 use crate::domain::{Outcome, Severity, Timestamp, Verdict};
 use crate::pipeline::Pipeline;
@@ -128,9 +129,7 @@ fn check_input(
     let io_error = |e: io::Error| format!("{name}: cannot read: {e}");
     let head = reader.fill_buf().map_err(io_error)?;
     if head.starts_with(codec::container::MAGIC) {
-        let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).map_err(io_error)?;
-        return check_container(name, &bytes, pipeline, report, err);
+        return check_container(name, reader, pipeline, report, err);
     }
     if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         let mut text = String::new();
@@ -181,27 +180,45 @@ fn check_array(
     Ok(clean)
 }
 
+/// Screens the records of a container file as they are read, one block in memory at a
+/// time; the file's own problems are reported where they happen, and reading goes on when
+/// the format allows.
 fn check_container(
     name: &str,
-    bytes: &[u8],
+    reader: impl BufRead,
     pipeline: &Pipeline,
     report: &mut Report<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, String> {
-    let records = codec::container::read_encounters(bytes)
+    let records = codec::container::read_encounters(reader)
         .map_err(|e| format!("{name}: not a readable Avro container file: {e}"))?;
     let mut clean = true;
-    for (index, record) in records.enumerate() {
+    for record in records {
         match record {
-            Ok(event) => {
+            Ok(Record {
+                event: Ok(event), ..
+            }) => {
                 let outcome = pipeline.screen(event, Timestamp::now(), None);
                 report
                     .add(&outcome)
                     .map_err(|e| format!("cannot write output: {e}"))?;
             }
+            Ok(Record {
+                number,
+                block,
+                event: Err(error),
+            }) => {
+                clean = false;
+                let place = format!("{name}: record {number} (block {block})");
+                report_reject(&place, &error, err);
+            }
+            Err(ContainerError::Io { offset, error }) => {
+                return Err(format!("{name}: cannot read at byte {offset}: {error}"));
+            }
             Err(error) => {
                 clean = false;
-                report_reject(&format!("{name}: record {}", index + 1), &error, err);
+                let code = error.code().unwrap_or("avro_decode");
+                let _ = writeln!(err, "error: {name}: {error} ({code})");
             }
         }
     }

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::check::CheckFormat;
+use crate::codec::container::Codec;
 use crate::codec::{InputFormat, OutputFormat};
 use crate::config::LogFormat;
 
@@ -43,7 +44,7 @@ pub enum Command {
     /// Run the service pipeline on an in-process Kafka cluster fed with synthetic encounters.
     #[command(after_help = ENV_LAYER)]
     Demo(DemoArgs),
-    /// Produce synthetic encounters to a Kafka topic.
+    /// Produce synthetic encounters to a Kafka topic, or write them to a file (--output).
     #[command(after_help = ENV_LAYER)]
     Generate(GenerateArgs),
     /// Screen encounter files offline (JSON Lines, JSON array or Avro container files).
@@ -137,7 +138,7 @@ pub struct DemoArgs {
 
 #[derive(Debug, Default, clap::Args)]
 pub struct GenerateArgs {
-    /// Kafka bootstrap servers (required).
+    /// Kafka bootstrap servers (required without --output).
     #[arg(long, value_name = "HOST:PORT[,...]")]
     pub brokers: Option<String>,
     /// Topic to produce to [default: encounters].
@@ -162,6 +163,18 @@ pub struct GenerateArgs {
     /// variable takes a comma-separated list).
     #[arg(long, value_name = "KEY=VALUE")]
     pub kafka_config: Vec<String>,
+    /// Write the encounters to FILE instead of producing them to Kafka: an Avro object
+    /// container file when FILE ends in .avro, JSON Lines when it ends in .jsonl, .ndjson or
+    /// .json (or with --format json).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["brokers", "topic", "rate", "schema_registry_url", "kafka_config"]
+    )]
+    pub output: Option<PathBuf>,
+    /// Compression of the blocks of an --output .avro file [default: deflate].
+    #[arg(long, value_enum, value_name = "CODEC")]
+    pub codec: Option<Codec>,
 }
 
 #[derive(Debug, clap::Args)]

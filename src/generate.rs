@@ -1,8 +1,12 @@
 //! `traction-screen generate`: a seeded, rate-limited stream of synthetic encounters to a
 //! Kafka topic, keyed by `patient_id`, in any wire format — for demos, load tests and
 //! users' staging. The demo also mixes in poison messages to show dead-lettering.
+//! With `--output FILE` the same encounters go to an Avro container file or JSON Lines
+//! instead ([`write_file`]), e.g. for `check`.
 
 use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
@@ -12,7 +16,9 @@ use anyhow::Context as _;
 use rdkafka::client::ClientContext;
 use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
 
+use crate::codec::container::ContainerWriter;
 use crate::codec::{self, ENCOUNTER_SCHEMA, Encoder, OutputFormat};
+use crate::config::{FileFormat, GenerateFileSettings};
 use crate::domain::Encounter;
 use crate::runtime::kafka::{Role, client_config, send_waiting};
 use crate::runtime::registry::{RegistryClient, STARTUP_PATIENCE, value_subject};
@@ -123,6 +129,73 @@ pub fn produce(spec: &GenerateSpec, stop: &dyn Fn() -> bool) -> anyhow::Result<G
     report.failed = deliveries.failed.load(Ordering::Relaxed);
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Writes `settings.count` encounters to the file, streaming (memory stays at one block).
+/// `stop` is polled between encounters; what was written until then is a complete file.
+pub fn write_file(
+    settings: &GenerateFileSettings,
+    stop: &dyn Fn() -> bool,
+) -> anyhow::Result<GenerateReport> {
+    let path = settings.path.display();
+    let file = File::create(&settings.path).with_context(|| format!("cannot create {path}"))?;
+    let mut out = FileWriter::open(BufWriter::new(file), settings.format)
+        .with_context(|| format!("cannot write {path}"))?;
+    let mut synth = Synth::new(settings.seed);
+    let mut report = GenerateReport::default();
+    let started = Instant::now();
+    for _ in 0..settings.count.get() {
+        if stop() {
+            break;
+        }
+        let generated = synth.next_encounter();
+        out.write(&generated.encounter)
+            .with_context(|| format!("cannot write {path}"))?;
+        *report
+            .by_scenario
+            .entry(generated.scenario.name())
+            .or_default() += 1;
+        report.produced += 1;
+    }
+    out.finish()
+        .with_context(|| format!("cannot write {path}"))?;
+    report.delivered = report.produced;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// The two shapes of a generated file.
+enum FileWriter<W: Write> {
+    /// Boxed: the container writer holds its block buffers inline.
+    Avro(Box<ContainerWriter<W>>),
+    JsonLines(W),
+}
+
+impl<W: Write> FileWriter<W> {
+    fn open(out: W, format: FileFormat) -> anyhow::Result<Self> {
+        Ok(match format {
+            FileFormat::AvroContainer(codec) => {
+                Self::Avro(Box::new(ContainerWriter::new(out, codec)?))
+            }
+            FileFormat::JsonLines => Self::JsonLines(out),
+        })
+    }
+
+    fn write(&mut self, event: &Encounter) -> anyhow::Result<()> {
+        match self {
+            Self::Avro(file) => file.write(event)?,
+            Self::JsonLines(out) => writeln!(out, "{}", codec::json::encounter_to_json(event))?,
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        let mut out = match self {
+            Self::Avro(file) => file.finish()?,
+            Self::JsonLines(out) => out,
+        };
+        Ok(out.flush()?)
+    }
 }
 
 fn encoder_for(spec: &GenerateSpec, format: OutputFormat) -> anyhow::Result<Encoder> {

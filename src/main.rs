@@ -11,9 +11,10 @@ use traction_screen::app::{self, App, ServiceSpec};
 use traction_screen::check::{self, CheckFormat, CheckOptions};
 use traction_screen::cli::{CheckArgs, Cli, Command};
 use traction_screen::config::{
-    ConfigError, DemoSettings, GenerateSettings, LogFormat, RunSettings,
+    ConfigError, DemoSettings, GenerateFileSettings, GenerateSettings, GenerateTarget, LogFormat,
+    RunSettings,
 };
-use traction_screen::generate::{self, GenerateSpec};
+use traction_screen::generate::{self, GenerateReport, GenerateSpec};
 use traction_screen::runtime::shutdown::{self, Shutdown};
 use traction_screen::{demo, telemetry};
 
@@ -24,7 +25,12 @@ fn main() -> ExitCode {
         Command::Check(args) => ExitCode::from(run_check(args)),
         Command::Run(args) => finish(RunSettings::from_args(&args).map(run)),
         Command::Demo(args) => finish(DemoSettings::from_args(&args).map(|s| run_demo(&s))),
-        Command::Generate(args) => finish(GenerateSettings::from_args(&args).map(run_generate)),
+        Command::Generate(args) => {
+            finish(GenerateTarget::from_args(&args).map(|target| match target {
+                GenerateTarget::Kafka(settings) => run_generate(settings),
+                GenerateTarget::File(settings) => run_generate_file(&settings),
+            }))
+        }
     }
 }
 
@@ -55,7 +61,6 @@ fn run_demo(settings: &DemoSettings) -> anyhow::Result<()> {
 }
 
 fn run_generate(settings: GenerateSettings) -> anyhow::Result<()> {
-    telemetry::init(LogFormat::Auto, telemetry::SERVICE_FILTER);
     let spec = GenerateSpec {
         brokers: settings.brokers.to_bootstrap_servers(),
         topic: settings.topic.as_str().to_owned(),
@@ -67,28 +72,46 @@ fn run_generate(settings: GenerateSettings) -> anyhow::Result<()> {
         kafka_config: settings.kafka_config.as_map().clone(),
         poison_every: None,
     };
-    let stop = Shutdown::new();
-    let signals = stop.clone();
-    let rt = app::runtime()?;
-    rt.spawn(shutdown::on_signals(signals));
-    let report = generate::produce(&spec, &|| stop.is_triggered())?;
-    eprintln!(
-        "generated {} encounters to {} in {:.1} s ({} delivered, {} failed)",
-        report.produced,
-        spec.topic,
-        report.elapsed.as_secs_f64(),
-        report.delivered,
-        report.failed
+    let report = until_signalled(|stop| generate::produce(&spec, stop))?;
+    let summary = format!(
+        "{} ({} delivered, {} failed)",
+        spec.topic, report.delivered, report.failed
     );
-    for (scenario, count) in &report.by_scenario {
-        eprintln!("  {scenario:<32} {count:>8}");
-    }
+    print_generated(&report, &summary);
     anyhow::ensure!(
         report.failed == 0,
         "{} encounters were not delivered",
         report.failed
     );
     Ok(())
+}
+
+fn run_generate_file(settings: &GenerateFileSettings) -> anyhow::Result<()> {
+    let report = until_signalled(|stop| generate::write_file(settings, stop))?;
+    print_generated(&report, &settings.path.display().to_string());
+    Ok(())
+}
+
+/// Runs a generator until it is done or a signal asks it to stop.
+fn until_signalled(
+    work: impl FnOnce(&dyn Fn() -> bool) -> anyhow::Result<GenerateReport>,
+) -> anyhow::Result<GenerateReport> {
+    telemetry::init(LogFormat::Auto, telemetry::SERVICE_FILTER);
+    let stop = Shutdown::new();
+    let rt = app::runtime()?;
+    rt.spawn(shutdown::on_signals(stop.clone()));
+    work(&|| stop.is_triggered())
+}
+
+fn print_generated(report: &GenerateReport, destination: &str) {
+    eprintln!(
+        "generated {} encounters to {destination} in {:.1} s",
+        report.produced,
+        report.elapsed.as_secs_f64()
+    );
+    for (scenario, count) in &report.by_scenario {
+        eprintln!("  {scenario:<32} {count:>8}");
+    }
 }
 
 fn run_check(args: CheckArgs) -> u8 {

@@ -137,7 +137,7 @@ fn parse(schema_json: &str) -> Result<Schema, DecodeError> {
         .map_err(|e| DecodeError::avro("", format!("writer schema is not usable: {e}")))
 }
 
-fn config(schema: &Schema) -> DeserializerConfig<'_> {
+pub(crate) fn config(schema: &Schema) -> DeserializerConfig<'_> {
     let mut config = DeserializerConfig::new(schema);
     // An array of zero-byte items (nulls) in a field we skip could otherwise spin for a
     // billion iterations; no honest message has more items than bytes.
@@ -164,8 +164,9 @@ pub(crate) fn decode_datum(body: &[u8], schema: &Schema) -> Result<Encounter, De
     }
 }
 
-/// The error path: decode again, tracking where it fails.
-fn explain(body: &[u8], schema: &Schema) -> DecodeError {
+/// The error path: decode again, tracking where it fails (`body` may go on after the
+/// datum: a container block holds the records after it).
+pub(crate) fn explain(body: &[u8], schema: &Schema) -> DecodeError {
     let mut state = DeserializerState::with_config(SliceRead::new(body), config(schema));
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(state.deserializer(), &mut track);

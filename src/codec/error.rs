@@ -125,6 +125,9 @@ pub enum EncodeError {
     Avro { record: &'static str, path: String },
     #[error("cannot encode {record} as JSON")]
     Json { record: &'static str },
+    /// Writing the encoded bytes failed (a container file's output).
+    #[error("cannot write: {0}")]
+    Io(String),
 }
 
 fn at(path: &str) -> String {

@@ -24,6 +24,18 @@ pub const MAX_SHORT_TEXT_BYTES: usize = 128;
 /// Longest free-text field (`device_name`, `patient_position`, `patient_response`), in bytes.
 pub const MAX_FREE_TEXT_BYTES: usize = 2_000;
 
+/// Largest metadata of an Avro container file header (its writer schema and the rest), in
+/// bytes. Our own schema is about 10 KiB.
+pub const MAX_CONTAINER_HEADER_BYTES: usize = 1 << 20;
+/// Largest block of an Avro container file, in bytes, both as stored and decompressed
+/// (64 MiB). Writers cut blocks at 16-64 KiB by default (fastavro, Java's sync interval);
+/// Apache Avro's own readers refuse decompressed blocks over 200 MiB. A block over the
+/// limit is reported as unreadable before anything is allocated for it.
+pub const MAX_BLOCK_BYTES: usize = 64 << 20;
+/// Most records one container block may declare. An encounter takes tens of bytes at the
+/// very least, so no honest block of [`MAX_BLOCK_BYTES`] comes near it.
+pub const MAX_BLOCK_RECORDS: u64 = 1 << 22;
+
 /// Rejects a message value over [`MAX_MESSAGE_BYTES`] before any parsing.
 pub(crate) fn check_message_size(len: usize) -> Result<(), DecodeError> {
     if len > MAX_MESSAGE_BYTES {

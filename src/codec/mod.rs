@@ -73,7 +73,7 @@ impl Decoder {
     /// Decodes, validates and normalises one message value.
     pub fn decode(&self, bytes: &[u8]) -> Result<Encounter, DecodeError> {
         limits::check_message_size(bytes.len())?;
-        let mut event = match self.format {
+        let event = match self.format {
             InputFormat::Json => json::decode(bytes),
             InputFormat::AvroConfluent => self.writer_schemas.decode_confluent(bytes),
             InputFormat::AvroSingleObject => self.writer_schemas.decode_single_object(bytes),
@@ -83,10 +83,7 @@ impl Decoder {
                 _ => self.writer_schemas.decode_single_object(bytes),
             },
         }?;
-        normalize::normalize(&mut event);
-        limits::check(&event)?;
-        normalize::validate(&event)?;
-        Ok(event)
+        admit(event)
     }
 
     /// Gives the writer schema behind a Confluent schema id (fetched from the registry by
@@ -101,6 +98,15 @@ impl Decoder {
     pub fn register_single_object_schema(&self, schema_json: &str) -> Result<u64, DecodeError> {
         self.writer_schemas.register_fingerprinted(schema_json)
     }
+}
+
+/// Normalises a decoded encounter, then checks it against the limits and validates it:
+/// what every decoded encounter goes through, whatever its framing.
+pub(crate) fn admit(mut event: Encounter) -> Result<Encounter, DecodeError> {
+    normalize::normalize(&mut event);
+    limits::check(&event)?;
+    normalize::validate(&event)?;
+    Ok(event)
 }
 
 /// The schema id of a Confluent-framed value (so the runtime knows what to fetch).

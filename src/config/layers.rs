@@ -11,6 +11,7 @@ use super::error::ConfigError;
 use super::file::ConfigFile;
 use super::setting::{ENV_PREFIX, Setting};
 use super::values::LogFormat;
+use crate::codec::container::Codec;
 use crate::codec::{InputFormat, OutputFormat};
 
 /// A snapshot of the `TRACTION_SCREEN_*` environment variables. No `Debug`: it may hold
@@ -227,4 +228,4 @@ macro_rules! raw_value_enum {
     )*};
 }
 
-raw_value_enum!(InputFormat, OutputFormat, LogFormat);
+raw_value_enum!(InputFormat, OutputFormat, LogFormat, Codec);

@@ -15,11 +15,13 @@
 //! One concern a file: `values` holds the validated value types, `setting` how each setting
 //! is named, `layers` the lookup through environment and file (`file` parses the TOML file),
 //! `resolve` the settings the commands share, `kafka_config` the per-key merge of librdkafka
-//! properties, and `error` the one error type. This file holds the settings of each command
+//! properties, `generate_file` what `generate --output` writes, and `error` the one error
+//! type. This file holds the settings of each command
 //! and their resolution.
 
 mod error;
 mod file;
+mod generate_file;
 mod kafka_config;
 mod layers;
 mod resolve;
@@ -38,6 +40,7 @@ use crate::codec::{InputFormat, OutputFormat};
 
 pub use error::ConfigError;
 pub use file::ConfigFile;
+pub use generate_file::{FileFormat, GenerateFileSettings, GenerateTarget};
 pub use kafka_config::{KafkaConfig, looks_secret};
 pub use layers::Env;
 pub use setting::Setting;

@@ -51,6 +51,8 @@ pub(super) const FORMAT: Setting = Setting("format");
 pub(super) const SEED: Setting = Setting("seed");
 pub(super) const EVENTS: Setting = Setting("events");
 pub(super) const PARTITIONS: Setting = Setting("partitions");
+pub(super) const OUTPUT: Setting = Setting("output");
+pub(super) const CODEC: Setting = Setting("codec");
 
 /// The keys a `--config` file may hold: every `run` setting but `config` itself.
 pub(super) const FILE_SETTINGS: [Setting; 17] = [

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use traction_screen::check::{self, CheckFormat, CheckOptions, exit};
-use traction_screen::codec::container::write_encounters;
+use traction_screen::codec::container::{Codec, write_encounters};
 use traction_screen::codec::json::encounter_to_json;
 use traction_screen::domain::Outcome;
 use traction_screen::testing::clean_encounter;
@@ -148,7 +148,7 @@ fn avro_container_files_are_screened() {
     failing.service_lines[0].units = 3;
     let events = [clean_encounter(), failing];
     let file = std::fs::File::create(&path).unwrap();
-    write_encounters(events.iter(), file).unwrap();
+    write_encounters(events.iter(), file, Codec::Deflate).unwrap();
     let run = check(CheckFormat::Jsonl, vec![path], "");
     assert_eq!(run.status, exit::FAILED, "{}", run.err);
     let screened = outcomes(&run.out);

@@ -2,6 +2,7 @@
 
 mod check;
 mod codec;
+mod container;
 mod fixtures;
 mod pipeline;
 mod properties;

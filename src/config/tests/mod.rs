@@ -3,6 +3,7 @@
 
 mod files;
 mod generate_and_demo;
+mod generate_file;
 mod numbers_and_properties;
 mod output_format;
 mod precedence;
