@@ -24,6 +24,10 @@ const ENV_LAYER: &str = "Every flag can also be set with an environment variable
 TRACTION_SCREEN_ and the flag in upper case (e.g. TRACTION_SCREEN_BROKERS); a flag beats the \
 environment.";
 
+const CHECK_EXIT: &str = "Exit status: 0 every encounter was screened and none FAILed; 1 at \
+least one FAILed; 2 a usage error, an unreadable file, or a record that could not be decoded \
+(reported on standard error with its file and position).";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "traction-screen",
@@ -47,6 +51,7 @@ pub enum Command {
     #[command(after_help = ENV_LAYER)]
     Generate(GenerateArgs),
     /// Screen encounter files offline (JSON Lines, JSON array or Avro container files).
+    #[command(after_help = CHECK_EXIT)]
     Check(CheckArgs),
 }
 
@@ -166,7 +171,8 @@ pub struct GenerateArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Output format [default: jsonl when stdout is not a terminal, table on a terminal].
+    /// Output format: jsonl (or json) or table [default: jsonl when stdout is not a
+    /// terminal, table on a terminal].
     #[arg(long, value_enum)]
     pub format: Option<CheckFormat>,
     /// A rule-pack file to use instead of the built-in pack.
