@@ -731,7 +731,30 @@ fn admin_endpoints_report_health_readiness_and_counts_that_match_the_stream() {
             1.0
         )])
     );
+    let build = [
+        ("rule_pack", pack.as_str()),
+        ("version", env!("CARGO_PKG_VERSION")),
+    ];
+    assert_eq!(
+        family(&samples, "traction_screen_build_info"),
+        BTreeMap::from([(series("traction_screen_build_info", &build), 1.0)])
+    );
+    for name in PROCESS_METRICS {
+        assert!(
+            value(name).is_some_and(|v| v > 0.0),
+            "/metrics: {name} {:?}",
+            value(name)
+        );
+    }
 }
+
+/// The standard process metrics that are never 0 in a running service.
+const PROCESS_METRICS: [&str; 4] = [
+    "process_resident_memory_bytes",
+    "process_open_fds",
+    "process_max_fds",
+    "process_start_time_seconds",
+];
 
 /// The lines of standard error that are not JSON log records.
 fn plain_lines(service: &Service) -> Vec<String> {
