@@ -43,7 +43,7 @@ pub struct Cli {
 pub enum Command {
     /// Screen encounters from Kafka and publish one outcome per encounter (the service).
     #[command(after_help = RUN_LAYERS)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Run the service pipeline on an in-process Kafka cluster fed with synthetic encounters.
     #[command(after_help = ENV_LAYER)]
     Demo(DemoArgs),
@@ -91,6 +91,13 @@ pub struct RunArgs {
     /// variable takes a comma-separated list).
     #[arg(long, value_name = "KEY=VALUE")]
     pub kafka_config: Vec<String>,
+    /// Whether the producer is idempotent; false only for brokers without idempotent
+    /// producers (acknowledgements stay `all`) [default: true].
+    #[arg(long, value_name = "true|false")]
+    pub producer_idempotence: Option<bool>,
+    /// Seconds start-up waits for the brokers to answer before it gives up [default: 15].
+    #[arg(long, value_name = "SECS")]
+    pub startup_timeout: Option<u64>,
     /// A TOML file with the same settings.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

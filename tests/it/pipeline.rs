@@ -766,7 +766,7 @@ fn plain_lines(service: &Service) -> Vec<String> {
 }
 
 #[test]
-fn a_missing_input_topic_stops_start_up_with_one_line_naming_it() {
+fn a_missing_input_topic_is_a_configuration_error_logged_once_naming_the_setting() {
     let kafka = MockKafka::start(1, &[(OUTPUT, 1), (DLQ, 1)]);
     let service = Service::run(
         "service",
@@ -775,10 +775,18 @@ fn a_missing_input_topic_stops_start_up_with_one_line_naming_it() {
         &["--input-topic", "no-such-topic"],
     );
     let status = service.wait_exit();
-    assert_eq!(status.code(), Some(1));
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(plain_lines(&service), Vec::<String>::new());
+    let last = service.log_lines().pop().expect("a log record");
+    let record: serde_json::Value = serde_json::from_str(&last).expect("a JSON record");
     assert_eq!(
-        plain_lines(&service),
-        ["error: input topic no-such-topic does not exist (--input-topic)"]
+        (&record["level"], &record["message"]),
+        (
+            &serde_json::json!("ERROR"),
+            &serde_json::json!(
+                "invalid --input-topic (TRACTION_SCREEN_INPUT_TOPIC): topic no-such-topic does not exist"
+            )
+        )
     );
 }
 

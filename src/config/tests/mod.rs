@@ -5,6 +5,7 @@ mod files;
 mod generate_and_demo;
 mod numbers_and_properties;
 mod output_format;
+mod owned_properties;
 mod precedence;
 mod secrets;
 mod validation;
@@ -23,7 +24,7 @@ fn parse(argv: &[&str]) -> Command {
 
 fn run_args(flags: &[&str]) -> RunArgs {
     match parse(&[&["run"], flags].concat()) {
-        Command::Run(args) => args,
+        Command::Run(args) => *args,
         other => panic!("expected run, parsed {other:?}"),
     }
 }
