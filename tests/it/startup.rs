@@ -37,48 +37,36 @@ fn serving_addr(service: &Service) -> Result<SocketAddr, String> {
         .ok_or_else(|| "no record of the admin address yet".to_owned())
 }
 
-/// What binding `addr` again fails with, as the service words it.
-fn taken(addr: SocketAddr) -> String {
+/// Runs `command` with `--admin-addr` on a port the test holds and `--log-format`; checks
+/// it exits 2. Returns it and the error it must report, as the service words it.
+fn on_a_taken_port(command: &[&str], log_format: &str) -> (Service, String) {
+    let held = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let addr = held.local_addr().expect("bound");
+    let admin = addr.to_string();
+    let args = [
+        command,
+        &["--admin-addr", &admin, "--log-format", log_format],
+    ]
+    .concat();
+    let service = Service::spawn(command[0], &args, addr);
+    assert_eq!(service.wait_exit().code(), Some(2), "{}", service.logs());
     let error = TcpListener::bind(addr).expect_err("the address is held by the test");
-    format!("invalid --admin-addr (TRACTION_SCREEN_ADMIN_ADDR): cannot listen on {addr}: {error}")
+    let expected = format!(
+        "invalid --admin-addr (TRACTION_SCREEN_ADMIN_ADDR): cannot listen on {addr}: {error}"
+    );
+    (service, expected)
 }
 
 #[test]
 fn run_with_its_admin_port_taken_exits_2_at_once_with_one_json_error_naming_the_setting() {
-    let held = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let addr = held.local_addr().expect("bound");
-    let admin = addr.to_string();
-    let args = [
-        "run",
-        "--brokers",
-        "127.0.0.1:9",
-        "--admin-addr",
-        &admin,
-        "--log-format",
-        "json",
-    ];
-    let service = Service::spawn("run", &args, addr);
-    assert_eq!(service.wait_exit().code(), Some(2));
-    assert_eq!(records(&service), [("ERROR".to_owned(), taken(addr))]);
+    let (run, error) = on_a_taken_port(&["run", "--brokers", "127.0.0.1:9"], "json");
+    assert_eq!(records(&run), [("ERROR".to_owned(), error)]);
 }
 
 #[test]
 fn demo_with_its_admin_port_taken_exits_2_at_once_naming_the_setting() {
-    let held = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let addr = held.local_addr().expect("bound");
-    let admin = addr.to_string();
-    let args = [
-        "demo",
-        "--events",
-        "1000",
-        "--admin-addr",
-        &admin,
-        "--log-format",
-        "text",
-    ];
-    let demo = Service::spawn("demo", &args, addr);
-    assert_eq!(demo.wait_exit().code(), Some(2));
-    assert_eq!(demo.log_lines(), [format!("error: {}", taken(addr))]);
+    let (demo, error) = on_a_taken_port(&["demo", "--events", "1000"], "text");
+    assert_eq!(demo.log_lines(), [format!("error: {error}")]);
     assert_eq!(demo.output_lines(), Vec::<String>::new());
 }
 
@@ -105,9 +93,9 @@ fn a_property_that_breaks_at_least_once_is_refused_with_status_2() {
     );
 }
 
-#[test]
-fn unreachable_brokers_end_start_up_with_one_json_error_saying_how_long_and_what_to_check() {
-    // Bound and released: nothing listens there.
+/// `run` with JSON logs and a free admin port against an address where nothing listens
+/// (bound and released), returned with it.
+fn run_without_brokers(startup_timeout: &str) -> (Service, String) {
     let brokers = free_admin_addr().to_string();
     let args = [
         "run",
@@ -118,41 +106,36 @@ fn unreachable_brokers_end_start_up_with_one_json_error_saying_how_long_and_what
         "--log-format",
         "json",
         "--startup-timeout",
-        "2",
+        startup_timeout,
     ];
-    let service = Service::spawn("run", &args, free_admin_addr());
+    (Service::spawn("run", &args, free_admin_addr()), brokers)
+}
+
+#[test]
+fn unreachable_brokers_end_start_up_with_one_json_error_saying_how_long_and_what_to_check() {
+    let (service, brokers) = run_without_brokers("2");
     assert_eq!(service.wait_exit().code(), Some(1));
-    let records = records(&service);
-    let levels: Vec<&str> = records.iter().map(|(level, _)| level.as_str()).collect();
-    assert_eq!(levels, ["INFO", "ERROR"], "{records:?}");
-    assert_eq!(records[0].1, "serving /metrics, /healthz and /readyz");
-    let error = &records[1].1;
-    let head = format!(
+    let error = format!(
         "cannot reach the Kafka brokers at {brokers} (--brokers): no answer in 2 s \
          (--startup-timeout); last error: {brokers}/bootstrap: Connect to ipv4#{brokers} failed: \
-         Connection refused"
+         Connection refused. Check the addresses, that the brokers are up and reachable from \
+         here, and the TLS/SASL settings (--kafka-config security.protocol, ssl.*, sasl.*)"
     );
-    let tail = ". Check the addresses, that the brokers are up and reachable from here, and the \
-                TLS/SASL settings (--kafka-config security.protocol, ssl.*, sasl.*)";
-    assert!(error.starts_with(&head), "{error}");
-    assert!(error.ends_with(tail), "{error}");
+    assert_eq!(
+        records(&service),
+        [
+            (
+                "INFO".to_owned(),
+                "serving /metrics, /healthz and /readyz".to_owned()
+            ),
+            ("ERROR".to_owned(), error)
+        ]
+    );
 }
 
 #[test]
 fn run_reports_the_admin_port_it_bound_and_a_stop_while_waiting_for_brokers_is_clean() {
-    let brokers = free_admin_addr().to_string();
-    let args = [
-        "run",
-        "--brokers",
-        &brokers,
-        "--admin-addr",
-        "127.0.0.1:0",
-        "--log-format",
-        "json",
-        "--startup-timeout",
-        "300",
-    ];
-    let service = Service::spawn("run", &args, free_admin_addr());
+    let (service, _) = run_without_brokers("300");
     let addr = wait_until("the admin address", &[&service], || serving_addr(&service));
     assert_ne!(addr.port(), 0);
     let health = http::get(addr, "/healthz").expect("the admin server answers");
