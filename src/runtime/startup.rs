@@ -98,10 +98,11 @@ fn not_started(config: &LoopConfig, shared: &Shared, waited: Duration) -> anyhow
     if shared.shutdown.is_triggered() {
         return Ok(false);
     }
-    let cause = shared
-        .broker_errors
-        .last()
-        .unwrap_or_else(|| "no answer".to_owned());
+    // A connection that opens but never completes its TLS or SASL handshake reports nothing
+    // within the default timeouts (e.g. security.protocol=SSL against a plaintext port).
+    let cause = shared.broker_errors.last().unwrap_or_else(|| {
+        "none reported (a TLS or SASL handshake that never completes looks like this)".to_owned()
+    });
     bail!(
         "cannot reach the Kafka brokers at {} (--brokers): no answer in {} s (--startup-timeout); \
          last error: {cause}. Check the addresses, that the brokers are up and reachable from \

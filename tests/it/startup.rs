@@ -97,10 +97,14 @@ fn a_property_that_breaks_at_least_once_is_refused_with_status_2() {
 /// (bound and released), returned with it.
 fn run_without_brokers(startup_timeout: &str) -> (Service, String) {
     let brokers = free_admin_addr().to_string();
+    (run_against(&brokers, startup_timeout), brokers)
+}
+
+fn run_against(brokers: &str, startup_timeout: &str) -> Service {
     let args = [
         "run",
         "--brokers",
-        &brokers,
+        brokers,
         "--admin-addr",
         "127.0.0.1:0",
         "--log-format",
@@ -108,7 +112,7 @@ fn run_without_brokers(startup_timeout: &str) -> (Service, String) {
         "--startup-timeout",
         startup_timeout,
     ];
-    (Service::spawn("run", &args, free_admin_addr()), brokers)
+    Service::spawn("run", &args, free_admin_addr())
 }
 
 #[test]
@@ -130,6 +134,28 @@ fn unreachable_brokers_end_start_up_with_one_json_error_saying_how_long_and_what
             ),
             ("ERROR".to_owned(), error)
         ]
+    );
+}
+
+#[test]
+fn a_broker_that_accepts_connections_but_never_answers_is_reported_with_the_handshake_hint() {
+    // The kernel completes the TCP handshake on the test's behalf; nothing ever replies, as
+    // with security.protocol=SSL against a plaintext port.
+    let silent = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let brokers = silent.local_addr().expect("bound").to_string();
+    let service = run_against(&brokers, "2");
+    assert_eq!(service.wait_exit().code(), Some(1));
+    let (level, error) = records(&service).pop().expect("a record");
+    assert_eq!(level, "ERROR");
+    assert_eq!(
+        error,
+        format!(
+            "cannot reach the Kafka brokers at {brokers} (--brokers): no answer in 2 s \
+             (--startup-timeout); last error: none reported (a TLS or SASL handshake that \
+             never completes looks like this). Check the addresses, that the brokers are up and \
+             reachable from here, and the TLS/SASL settings (--kafka-config \
+             security.protocol, ssl.*, sasl.*)"
+        )
     );
 }
 
