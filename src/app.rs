@@ -1,18 +1,19 @@
 //! The application: the service assembled from validated settings. `run`, `demo` and the
 //! integration tests build it the same way ([`App::build`]) and hand in their own
-//! [`Shutdown`].
+//! [`Shutdown`] and admin listener (bound first, by [`bind_admin`]).
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 
 use crate::codec::{Decoder, Encoder, InputFormat, OUTCOME_SCHEMA, OutputFormat};
-use crate::config::RunSettings;
+use crate::config::{ADMIN_ADDR, ConfigError, RunSettings};
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
 use crate::rules::{Engine, RulePack};
-use crate::runtime::admin::{self, Health};
+use crate::runtime::admin::{self, AdminListener, Health};
 use crate::runtime::registry::{RegistryClient, STARTUP_PATIENCE, value_subject};
 use crate::runtime::shutdown::{self, Shutdown};
 use crate::runtime::tracking::Shared;
@@ -25,7 +26,6 @@ pub struct ServiceSpec {
     pub input_format: InputFormat,
     pub output_format: OutputFormat,
     pub schema_registry_url: Option<String>,
-    pub admin_addr: SocketAddr,
     pub rule_pack: Option<RulePack>,
 }
 
@@ -40,6 +40,7 @@ pub struct App {
 impl ServiceSpec {
     pub fn from_settings(settings: RunSettings) -> Self {
         let tuning = settings.tuning;
+        let kafka_config = with_idempotence(&settings);
         Self {
             loop_config: LoopConfig {
                 brokers: settings.brokers.to_bootstrap_servers(),
@@ -48,7 +49,8 @@ impl ServiceSpec {
                 output_topic: settings.topics.output.as_str().to_owned(),
                 dlq_topic: settings.topics.dlq.as_str().to_owned(),
                 alerts_topic: settings.topics.alerts.map(|t| t.as_str().to_owned()),
-                kafka_config: settings.kafka_config.as_map().clone(),
+                kafka_config,
+                startup_timeout: settings.startup_timeout,
                 max_in_flight: tuning.max_in_flight.get(),
                 drain_timeout: tuning.drain_timeout,
                 commit_interval: tuning.commit_interval,
@@ -59,10 +61,27 @@ impl ServiceSpec {
             schema_registry_url: settings
                 .schema_registry_url
                 .map(|url| url.as_str().to_owned()),
-            admin_addr: settings.admin_addr,
             rule_pack: settings.rule_pack.map(|file| file.pack),
         }
     }
+}
+
+/// The user's librdkafka properties plus the producer's idempotence, which the service owns
+/// (`--producer-idempotence`; the property itself is refused in `--kafka-config`).
+fn with_idempotence(settings: &RunSettings) -> BTreeMap<String, String> {
+    let mut properties = settings.kafka_config.as_map().clone();
+    properties.insert(
+        "producer.enable.idempotence".to_owned(),
+        settings.producer_idempotence.to_string(),
+    );
+    properties
+}
+
+/// Binds the admin address; a failure is a configuration error naming `--admin-addr`.
+pub fn bind_admin(addr: SocketAddr) -> Result<AdminListener, ConfigError> {
+    AdminListener::bind(addr).map_err(|error| {
+        ConfigError::refused(ADMIN_ADDR, format!("cannot listen on {addr}: {error}"))
+    })
 }
 
 impl App {
@@ -122,19 +141,25 @@ impl App {
         Arc::clone(&self.pipeline)
     }
 
-    /// Serves the admin endpoints and runs the Kafka loop until `shutdown` (or a signal,
-    /// when `with_signals`), then drains and commits. Errs with the fatal cause, if any.
-    pub async fn run(self, shutdown: Shutdown, with_signals: bool) -> anyhow::Result<()> {
-        let listener = admin::bind(self.spec.admin_addr).await?;
+    /// Serves the admin endpoints on `admin` and runs the Kafka loop until `shutdown` (or a
+    /// signal, when `with_signals`), then drains and commits. Errs with the fatal cause, if
+    /// any; `shutdown` is triggered however it ends, so everything waiting on it stops.
+    pub async fn run(
+        self,
+        admin: AdminListener,
+        shutdown: Shutdown,
+        with_signals: bool,
+    ) -> anyhow::Result<()> {
+        if with_signals {
+            tokio::spawn(shutdown::on_signals(shutdown.clone()));
+        }
+        tracing::info!(addr = %admin.local_addr(), "serving /metrics, /healthz and /readyz");
         let admin_task = tokio::spawn(admin::serve(
-            listener,
+            admin,
             Arc::clone(&self.metrics),
             Arc::clone(&self.health),
             shutdown.clone(),
         ));
-        if with_signals {
-            tokio::spawn(shutdown::on_signals(shutdown.clone()));
-        }
         let shared = Arc::new(Shared::new(
             Arc::clone(&self.metrics),
             Arc::clone(&self.health),
@@ -148,14 +173,16 @@ impl App {
         let result =
             tokio::task::spawn_blocking(move || worker::run(&config, pipeline, registry, shared))
                 .await
-                .context("the consumer thread panicked")?;
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the consumer thread panicked")));
         if result.is_err() {
             shutdown.fail("the Kafka loop stopped");
         } else {
             shutdown.trigger();
         }
-        if let Ok(Err(error)) = admin_task.await {
-            tracing::warn!(%error, "admin server stopped with an error");
+        match admin_task.await {
+            Ok(Err(error)) => tracing::warn!(%error, "admin server stopped with an error"),
+            Err(error) => tracing::warn!(%error, "admin server task failed"),
+            Ok(Ok(())) => {}
         }
         result
     }

@@ -3,7 +3,8 @@
 //! Inputs are JSON Lines, a JSON array, or Avro object container files (told apart by
 //! their first bytes); `-` or no file reads standard input. Every encounter goes through
 //! the same [`Pipeline`] as the service. A record that cannot be decoded is reported on
-//! standard error with its file and line (or element/record number), and checking goes on.
+//! standard error with its file and position — `line N` (and `column M` when it is not JSON)
+//! in JSON Lines, `record N` in an array or a container file — and checking goes on.
 //!
 //! Exit status: 0 when every encounter was screened and none FAILed, 1 when at least one
 //! FAILed (and all input was readable), 2 on a usage error, an unreadable file, or any
@@ -26,6 +27,7 @@ use crate::rules::Engine;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
     /// One ScreeningOutcome per line (JSON Lines).
+    #[value(alias = "json")]
     Jsonl,
     /// A table for humans, with a summary.
     Table,
@@ -93,7 +95,7 @@ pub fn run(
             }
         }
     }
-    if let Err(e) = report.finish() {
+    if let Err(e) = report.finish(unreadable) {
         let _ = writeln!(err, "error: cannot write output: {e}");
         return exit::BAD_INPUT;
     }
@@ -152,8 +154,10 @@ fn check_lines(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let place = format!("{name}:{}", index + 1);
-        clean &= screen_one(&place, &line, pipeline, report, err)?;
+        if let Err(error) = screen_one(&line, pipeline, report)? {
+            clean = false;
+            report_line_reject(name, index + 1, &error, err);
+        }
     }
     Ok(clean)
 }
@@ -167,15 +171,17 @@ fn check_array(
 ) -> Result<bool, String> {
     let elements: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
         format!(
-            "{name}: not a JSON array of encounters (line {}, column {})",
+            "{name}: line {}, column {}: not a JSON array of encounters",
             e.line(),
             e.column()
         )
     })?;
     let mut clean = true;
     for (index, element) in elements.iter().enumerate() {
-        let place = format!("{name}: element {}", index + 1);
-        clean &= screen_one(&place, element.get().as_bytes(), pipeline, report, err)?;
+        if let Err(error) = screen_one(element.get().as_bytes(), pipeline, report)? {
+            clean = false;
+            report_reject(&format!("{name}: record {}", index + 1), &error, err);
+        }
     }
     Ok(clean)
 }
@@ -225,30 +231,38 @@ fn check_container(
     Ok(clean)
 }
 
-/// Screens one JSON record; `Ok(false)` when it could not be decoded.
+/// Screens one JSON record; `Ok(Err(_))` when it could not be decoded.
 fn screen_one(
-    place: &str,
     bytes: &[u8],
     pipeline: &Pipeline,
     report: &mut Report<'_>,
-    err: &mut dyn Write,
-) -> Result<bool, String> {
+) -> Result<Result<(), DecodeError>, String> {
     match pipeline.process(bytes, Timestamp::now(), None) {
-        Ok(outcome) => {
-            report
-                .add(&outcome)
-                .map_err(|e| format!("cannot write output: {e}"))?;
-            Ok(true)
-        }
-        Err(error) => {
-            report_reject(place, &error, err);
-            Ok(false)
-        }
+        Ok(outcome) => report
+            .add(&outcome)
+            .map(Ok)
+            .map_err(|e| format!("cannot write output: {e}")),
+        Err(error) => Ok(Err(error)),
     }
 }
 
 fn report_reject(place: &str, error: &DecodeError, err: &mut dyn Write) {
     let _ = writeln!(err, "error: {place}: {} ({})", error, error.code());
+}
+
+/// A JSON Lines record that could not be decoded: `line N`, with the column when the line is
+/// not JSON (a line is one JSON text, so the error's own line is always 1).
+fn report_line_reject(name: &str, line: usize, error: &DecodeError, err: &mut dyn Write) {
+    let code = error.code();
+    let _ = match error {
+        DecodeError::InvalidJson {
+            column, problem, ..
+        } => writeln!(
+            err,
+            "error: {name}: line {line}, column {column}: invalid JSON: {problem} ({code})"
+        ),
+        _ => writeln!(err, "error: {name}: line {line}: {error} ({code})"),
+    };
 }
 
 /// Prints outcomes as they come and keeps the counts for the summary.
@@ -334,12 +348,15 @@ impl<'w> Report<'w> {
         Ok(())
     }
 
-    fn finish(&mut self) -> io::Result<()> {
+    /// Ends the output: the table's summary, unless nothing was screened because the input
+    /// could not be read (`unreadable`): an all-zero summary would only hide the errors.
+    fn finish(&mut self, unreadable: bool) -> io::Result<()> {
         if self.closed {
             return Ok(());
         }
+        let screened = self.verdicts.values().sum::<usize>();
         let mut written = Ok(());
-        if self.format == CheckFormat::Table {
+        if self.format == CheckFormat::Table && (screened > 0 || !unreadable) {
             written = self.summary();
         }
         let flushed = written.and_then(|()| self.out.flush());

@@ -25,6 +25,10 @@ const ENV_LAYER: &str = "Every flag can also be set with an environment variable
 TRACTION_SCREEN_ and the flag in upper case (e.g. TRACTION_SCREEN_BROKERS); a flag beats the \
 environment.";
 
+const CHECK_EXIT: &str = "Exit status: 0 every encounter was screened and none FAILed; 1 at \
+least one FAILed; 2 a usage error, an unreadable file, or a record that could not be decoded \
+(reported on standard error with its file and position).";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "traction-screen",
@@ -40,7 +44,7 @@ pub struct Cli {
 pub enum Command {
     /// Screen encounters from Kafka and publish one outcome per encounter (the service).
     #[command(after_help = RUN_LAYERS)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Run the service pipeline on an in-process Kafka cluster fed with synthetic encounters.
     #[command(after_help = ENV_LAYER)]
     Demo(DemoArgs),
@@ -48,6 +52,7 @@ pub enum Command {
     #[command(after_help = ENV_LAYER)]
     Generate(GenerateArgs),
     /// Screen encounter files offline (JSON Lines, JSON array or Avro container files).
+    #[command(after_help = CHECK_EXIT)]
     Check(CheckArgs),
 }
 
@@ -87,6 +92,13 @@ pub struct RunArgs {
     /// variable takes a comma-separated list).
     #[arg(long, value_name = "KEY=VALUE")]
     pub kafka_config: Vec<String>,
+    /// Whether the producer is idempotent; false only for brokers without idempotent
+    /// producers (acknowledgements stay `all`) [default: true].
+    #[arg(long, value_name = "true|false")]
+    pub producer_idempotence: Option<bool>,
+    /// Seconds start-up waits for the brokers to answer before it gives up [default: 15].
+    #[arg(long, value_name = "SECS")]
+    pub startup_timeout: Option<u64>,
     /// A TOML file with the same settings.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -179,7 +191,8 @@ pub struct GenerateArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Output format [default: jsonl when stdout is not a terminal, table on a terminal].
+    /// Output format: jsonl (or json) or table [default: jsonl when stdout is not a
+    /// terminal, table on a terminal].
     #[arg(long, value_enum)]
     pub format: Option<CheckFormat>,
     /// A rule-pack file to use instead of the built-in pack.

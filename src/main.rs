@@ -21,38 +21,46 @@ use traction_screen::{demo, telemetry};
 const CONFIG_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Check(args) => ExitCode::from(run_check(args)),
-        Command::Run(args) => finish(RunSettings::from_args(&args).map(run)),
-        Command::Demo(args) => finish(DemoSettings::from_args(&args).map(|s| run_demo(&s))),
-        Command::Generate(args) => {
-            finish(GenerateTarget::from_args(&args).map(|target| match target {
+    let result = match Cli::parse().command {
+        Command::Check(args) => return ExitCode::from(run_check(args)),
+        Command::Run(args) => RunSettings::from_args(&args)
+            .map_err(anyhow::Error::from)
+            .and_then(run),
+        Command::Demo(args) => DemoSettings::from_args(&args)
+            .map_err(anyhow::Error::from)
+            .and_then(|settings| run_demo(&settings)),
+        Command::Generate(args) => GenerateTarget::from_args(&args)
+            .map_err(anyhow::Error::from)
+            .and_then(|target| match target {
                 GenerateTarget::Kafka(settings) => run_generate(settings),
                 GenerateTarget::File(settings) => run_generate_file(&settings),
-            }))
+            }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            telemetry::report_fatal(&format!("{error:#}"));
+            exit_status(&error)
         }
     }
 }
 
-/// Configuration errors exit 2; failures while running exit 1; both print one line.
-fn finish(outcome: Result<anyhow::Result<()>, ConfigError>) -> ExitCode {
-    match outcome {
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(CONFIG_ERROR)
-        }
-        Ok(Err(error)) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-        Ok(Ok(())) => ExitCode::SUCCESS,
+/// Configuration errors (those found when reading the settings, and those start-up finds:
+/// a taken admin port, a missing topic) exit 2; failures while running exit 1.
+fn exit_status(error: &anyhow::Error) -> ExitCode {
+    if error.downcast_ref::<ConfigError>().is_some() {
+        ExitCode::from(CONFIG_ERROR)
+    } else {
+        ExitCode::FAILURE
     }
 }
 
 fn run(settings: RunSettings) -> anyhow::Result<()> {
     telemetry::init(settings.tuning.log_format, telemetry::SERVICE_FILTER);
+    // First, so that a taken port stops start-up before anything else happens.
+    let admin = app::bind_admin(settings.admin_addr)?;
     let app = App::build(ServiceSpec::from_settings(settings))?;
-    app::runtime()?.block_on(app.run(Shutdown::new(), true))
+    app::runtime()?.block_on(app.run(admin, Shutdown::new(), true))
 }
 
 fn run_demo(settings: &DemoSettings) -> anyhow::Result<()> {

@@ -194,12 +194,39 @@ fn expected(what: &str, message: &str) -> String {
     match message.rfind(", expected ") {
         Some(at) => {
             let wanted = &message[at + ", expected ".len()..];
-            let wanted = wanted
-                .strip_prefix("struct ")
-                .map_or(wanted, |_| "an object");
-            format!("{what}, expected {wanted}")
+            let out_of_range = what == "invalid value";
+            format!("{what}, expected {}", in_users_words(wanted, out_of_range))
         }
         None => what.to_owned(),
+    }
+}
+
+/// serde's expectation in the words of the JSON a user wrote: Rust's type names (`i32`,
+/// `f64`, `a sequence`, `struct Encounter`) become an integer, a number, an array, an
+/// object; an integer that was out of range gets its range.
+fn in_users_words(wanted: &str, out_of_range: bool) -> Cow<'static, str> {
+    const INTEGERS: [(&str, i128, i128); 8] = [
+        ("i8", i8::MIN as i128, i8::MAX as i128),
+        ("i16", i16::MIN as i128, i16::MAX as i128),
+        ("i32", i32::MIN as i128, i32::MAX as i128),
+        ("i64", i64::MIN as i128, i64::MAX as i128),
+        ("u8", 0, u8::MAX as i128),
+        ("u16", 0, u16::MAX as i128),
+        ("u32", 0, u32::MAX as i128),
+        ("u64", 0, u64::MAX as i128),
+    ];
+    if let Some((_, min, max)) = INTEGERS.iter().find(|(name, _, _)| *name == wanted) {
+        return match out_of_range {
+            true => format!("an integer from {min} to {max}").into(),
+            false => "an integer".into(),
+        };
+    }
+    match wanted {
+        "f32" | "f64" => "a number".into(),
+        "a sequence" => "an array".into(),
+        "a map" => "an object".into(),
+        _ if wanted.starts_with("struct ") => "an object".into(),
+        _ => wanted.to_owned().into(),
     }
 }
 
@@ -278,9 +305,43 @@ mod tests {
             error,
             Some(DecodeError::invalid_field(
                 "lines[0].units",
-                "wrong type, expected i32"
+                "wrong type, expected an integer"
             ))
         );
+    }
+
+    #[test]
+    fn expectations_are_in_the_words_of_json_not_of_rust() {
+        let problem = |message: &str| data_error("x", message).map(|e| e.to_string());
+        let cases = [
+            (
+                "invalid type: string \"a\", expected f64",
+                "x: wrong type, expected a number",
+            ),
+            (
+                "invalid type: integer `1`, expected a sequence",
+                "x: wrong type, expected an array",
+            ),
+            (
+                "invalid type: string \"a\", expected a map",
+                "x: wrong type, expected an object",
+            ),
+            (
+                "invalid value: integer `-1`, expected u32",
+                "x: invalid value, expected an integer from 0 to 4294967295",
+            ),
+            (
+                "invalid value: integer `3000000000`, expected i32",
+                "x: invalid value, expected an integer from -2147483648 to 2147483647",
+            ),
+            (
+                "invalid type: null, expected a string",
+                "x: wrong type, expected a string",
+            ),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(problem(message).as_deref(), Some(expected), "{message}");
+        }
     }
 
     #[test]

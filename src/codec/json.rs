@@ -298,7 +298,7 @@ mod tests {
         let error = decode(value.to_string().as_bytes()).expect_err("units is a string");
         assert_eq!(
             error,
-            DecodeError::invalid_field("service_lines[1].units", "wrong type, expected i32")
+            DecodeError::invalid_field("service_lines[1].units", "wrong type, expected an integer")
         );
         assert!(!error.to_string().contains("Jane"));
     }

@@ -31,6 +31,18 @@ pub enum ConfigError {
     },
 }
 
+impl ConfigError {
+    /// A setting that resolved, but that start-up found unusable (the admin port is taken,
+    /// the input topic does not exist): a configuration error all the same.
+    pub fn refused(setting: Setting, problem: impl Into<String>) -> Self {
+        Self::Invalid {
+            setting,
+            file: None,
+            problem: problem.into(),
+        }
+    }
+}
+
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let names = |setting: &Setting, file: &Option<String>| {

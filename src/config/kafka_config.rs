@@ -1,6 +1,6 @@
 //! librdkafka properties given by the user: merged per key (file, then environment, then
-//! flags), checked against the properties other settings own and against librdkafka
-//! itself, and redacted in `Debug`.
+//! flags), checked against the properties the service owns (`owned`) and against
+//! librdkafka itself, and redacted in `Debug`.
 //! Problems name an item by its position, never by its text: it may be a secret.
 
 use std::collections::BTreeMap;
@@ -8,6 +8,7 @@ use std::fmt;
 
 use super::error::ConfigError;
 use super::layers::Layers;
+use super::owned::{Reserved, refused};
 use super::setting::KAFKA_CONFIG;
 use crate::runtime::kafka;
 
@@ -55,22 +56,6 @@ pub fn looks_secret(key: &str) -> bool {
         .any(|word| key.contains(word))
 }
 
-/// librdkafka properties that other settings own, with what to use instead.
-pub(super) type Reserved = &'static [(&'static str, &'static str)];
-pub(super) const RUN_RESERVED: Reserved = &[
-    ("bootstrap.servers", "is set with --brokers"),
-    ("metadata.broker.list", "is set with --brokers"),
-    ("group.id", "is set with --group-id"),
-    (
-        "enable.auto.offset.store",
-        "is managed by the service (an offset is stored only once its outcome is acknowledged)",
-    ),
-];
-pub(super) const GENERATE_RESERVED: Reserved = &[
-    ("bootstrap.servers", "is set with --brokers"),
-    ("metadata.broker.list", "is set with --brokers"),
-];
-
 impl Layers<'_> {
     /// File table, then environment, then flags, per key. Problems name the item by its
     /// position, never by its text: a malformed item may be a secret.
@@ -111,10 +96,9 @@ impl Layers<'_> {
                     "key {key:?} has characters other than A-Z a-z 0-9 . _ -"
                 )));
             }
-            let (_, property) = kafka::scoped(key);
-            if let Some((_, instead)) = reserved.iter().find(|(name, _)| *name == property) {
-                return Err(invalid(format!("{key:?} {instead}")));
-            }
+        }
+        if let Some(problem) = refused(&merged, reserved) {
+            return Err(invalid(problem));
         }
         kafka::validate_properties(&merged).map_err(invalid)?;
         Ok(KafkaConfig(merged))

@@ -204,6 +204,18 @@ impl Raw for u64 {
     }
 }
 
+impl Raw for bool {
+    fn from_env(text: &str) -> Result<Self, String> {
+        text.parse()
+            .map_err(|_| format!("{text:?} is not true or false"))
+    }
+    fn from_toml(value: &toml::Value) -> Result<Self, String> {
+        value
+            .as_bool()
+            .ok_or_else(|| format!("expected true or false, found {}", value.type_str()))
+    }
+}
+
 fn value_enum<T: ValueEnum>(text: &str) -> Result<T, String> {
     T::from_str(text, false).map_err(|_| {
         let names: Vec<String> = T::value_variants()

@@ -15,15 +15,16 @@
 //! One concern a file: `values` holds the validated value types, `setting` how each setting
 //! is named, `layers` the lookup through environment and file (`file` parses the TOML file),
 //! `resolve` the settings the commands share, `kafka_config` the per-key merge of librdkafka
-//! properties, `generate_file` what `generate --output` writes, and `error` the one error
-//! type. This file holds the settings of each command
-//! and their resolution.
+//! properties, `owned` the properties it may not set, `generate_file` what
+//! `generate --output` writes, and `error` the one error type. This file holds the settings
+//! of each command and their resolution.
 
 mod error;
 mod file;
 mod generate_file;
 mod kafka_config;
 mod layers;
+mod owned;
 mod resolve;
 mod setting;
 mod values;
@@ -37,17 +38,18 @@ use std::time::Duration;
 
 use crate::cli::{DemoArgs, GenerateArgs, RunArgs};
 use crate::codec::{InputFormat, OutputFormat};
+use crate::runtime::startup::DEFAULT_STARTUP_TIMEOUT;
 
 pub use error::ConfigError;
 pub use file::ConfigFile;
 pub use generate_file::{FileFormat, GenerateFileSettings, GenerateTarget};
 pub use kafka_config::{KafkaConfig, looks_secret};
 pub use layers::Env;
-pub use setting::Setting;
+pub use setting::{ADMIN_ADDR, ALERTS_TOPIC, DLQ_TOPIC, INPUT_TOPIC, OUTPUT_TOPIC, Setting};
 pub use values::{Brokers, LogFormat, RegistryUrl, RulePackFile, TopicName};
 
-use kafka_config::{GENERATE_RESERVED, RUN_RESERVED};
 use layers::Layers;
+use owned::{GENERATE_RESERVED, RUN_RESERVED};
 use resolve::{non_empty, positive, positive_u32};
 use setting::*;
 
@@ -66,6 +68,10 @@ pub struct RunSettings {
     pub schema_registry_url: Option<RegistryUrl>,
     pub admin_addr: SocketAddr,
     pub kafka_config: KafkaConfig,
+    /// Whether the producer is idempotent (`enable.idempotence`, owned by the service).
+    pub producer_idempotence: bool,
+    /// How long start-up waits for the brokers to answer; never zero.
+    pub startup_timeout: Duration,
     /// `None`: the built-in pack.
     pub rule_pack: Option<RulePackFile>,
     pub tuning: Tuning,
@@ -174,6 +180,18 @@ impl RunSettings {
             schema_registry_url,
             admin_addr: layers.admin_addr(&args.admin_addr)?,
             kafka_config: layers.kafka_config(&args.kafka_config, RUN_RESERVED)?,
+            producer_idempotence: layers.or_default(
+                PRODUCER_IDEMPOTENCE,
+                args.producer_idempotence,
+                true,
+                Ok,
+            )?,
+            startup_timeout: layers.or_default(
+                STARTUP_TIMEOUT,
+                args.startup_timeout,
+                DEFAULT_STARTUP_TIMEOUT.as_secs(),
+                |n| positive(n).map(|n| Duration::from_secs(n.get())),
+            )?,
             rule_pack: layers.optional(RULE_PACK, args.rule_pack.clone(), |path| {
                 RulePackFile::load(&path)
             })?,

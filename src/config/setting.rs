@@ -23,20 +23,24 @@ impl Setting {
 }
 
 // ---- the settings, by flag name ----------------------------------------------------
+// Public: those the runtime names when the world refuses them at start-up (a taken
+// admin port, a missing topic).
 
 pub(super) const ENV_PREFIX: &str = "TRACTION_SCREEN_";
 
 pub(super) const BROKERS: Setting = Setting("brokers");
 pub(super) const GROUP_ID: Setting = Setting("group-id");
-pub(super) const INPUT_TOPIC: Setting = Setting("input-topic");
-pub(super) const OUTPUT_TOPIC: Setting = Setting("output-topic");
-pub(super) const DLQ_TOPIC: Setting = Setting("dlq-topic");
-pub(super) const ALERTS_TOPIC: Setting = Setting("alerts-topic");
+pub const INPUT_TOPIC: Setting = Setting("input-topic");
+pub const OUTPUT_TOPIC: Setting = Setting("output-topic");
+pub const DLQ_TOPIC: Setting = Setting("dlq-topic");
+pub const ALERTS_TOPIC: Setting = Setting("alerts-topic");
 pub(super) const INPUT_FORMAT: Setting = Setting("input-format");
 pub(super) const OUTPUT_FORMAT: Setting = Setting("output-format");
 pub(super) const SCHEMA_REGISTRY_URL: Setting = Setting("schema-registry-url");
-pub(super) const ADMIN_ADDR: Setting = Setting("admin-addr");
+pub const ADMIN_ADDR: Setting = Setting("admin-addr");
 pub(super) const KAFKA_CONFIG: Setting = Setting("kafka-config");
+pub(super) const PRODUCER_IDEMPOTENCE: Setting = Setting("producer-idempotence");
+pub(super) const STARTUP_TIMEOUT: Setting = Setting("startup-timeout");
 pub(super) const CONFIG: Setting = Setting("config");
 pub(super) const RULE_PACK: Setting = Setting("rule-pack");
 pub(super) const MAX_IN_FLIGHT: Setting = Setting("max-in-flight");
@@ -55,7 +59,7 @@ pub(super) const OUTPUT: Setting = Setting("output");
 pub(super) const CODEC: Setting = Setting("codec");
 
 /// The keys a `--config` file may hold: every `run` setting but `config` itself.
-pub(super) const FILE_SETTINGS: [Setting; 17] = [
+pub(super) const FILE_SETTINGS: [Setting; 19] = [
     BROKERS,
     GROUP_ID,
     INPUT_TOPIC,
@@ -67,6 +71,8 @@ pub(super) const FILE_SETTINGS: [Setting; 17] = [
     SCHEMA_REGISTRY_URL,
     ADMIN_ADDR,
     KAFKA_CONFIG,
+    PRODUCER_IDEMPOTENCE,
+    STARTUP_TIMEOUT,
     RULE_PACK,
     MAX_IN_FLIGHT,
     DRAIN_TIMEOUT,

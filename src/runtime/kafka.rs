@@ -7,9 +7,13 @@
 //! - The producer context receives delivery reports: an acknowledged record completes its
 //!   input offset; a record that cannot be delivered stops the service (at-least-once: its
 //!   offset is never committed).
+//! - Both report broker connection failures through [`BrokerErrors`]: silent until the
+//!   brokers first answer (start-up reports the last failure once, if it gives up), then
+//!   logged once each, not once per client and retry.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rdkafka::Message;
@@ -58,14 +62,17 @@ pub fn client_config(
             config
                 .set("enable.auto.commit", "false")
                 .set("enable.auto.offset.store", "false")
+                .set("isolation.level", "read_committed")
                 .set("auto.offset.reset", "earliest")
                 .set("partition.assignment.strategy", "cooperative-sticky")
                 .set("enable.partition.eof", "false")
                 .set("statistics.interval.ms", "5000");
         }
         Role::Producer => {
-            // Idempotence keeps per-key order across retries; lz4 is cheap on small records.
+            // Every in-sync replica acknowledges before an offset may be committed;
+            // idempotence keeps per-key order across retries; lz4 is cheap on small records.
             config
+                .set("acks", "all")
                 .set("enable.idempotence", "true")
                 .set("linger.ms", "5")
                 .set("compression.type", "lz4");
@@ -133,13 +140,63 @@ pub fn validate_properties(properties: &BTreeMap<String, String>) -> Result<(), 
     Ok(())
 }
 
-/// Shared by both contexts: librdkafka logs and errors go to `tracing` (they carry no
-/// payloads); errors that will not heal stop the service.
+/// Broker connection failures, as both clients report them. Until the brokers first
+/// answered they are only remembered: start-up gives up with the last one in its own error,
+/// rather than two clients' every retry filling the screen. After that each is logged (and
+/// librdkafka itself holds back a broker's identical failures for 30 s).
+#[derive(Debug, Default)]
+pub struct BrokerErrors {
+    answered: AtomicBool,
+    last: Mutex<Option<String>>,
+}
+
+impl BrokerErrors {
+    /// The brokers answered: failures are logged from now on.
+    pub fn answered(&self) {
+        self.answered.store(true, Ordering::SeqCst);
+    }
+
+    /// The last failure seen, as librdkafka worded it (an address and a cause; no payload).
+    pub fn last(&self) -> Option<String> {
+        self.last.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Whether failures are logged (the brokers answered once).
+    fn logged(&self) -> bool {
+        self.answered.load(Ordering::SeqCst)
+    }
+
+    /// Remembers a failure (without librdkafka's "(after 0ms in state CONNECT, …)" suffix,
+    /// which says nothing to a user); whether to log it.
+    fn record(&self, reason: &str) -> bool {
+        let failure = reason
+            .rfind(" (after ")
+            .filter(|_| reason.ends_with(')'))
+            .map_or(reason, |at| &reason[..at]);
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(failure.to_owned());
+        self.logged()
+    }
+}
+
+/// Shared by both contexts: librdkafka errors go to `tracing` (they carry no payloads);
+/// errors that will not heal stop the service.
 fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
     match error.rdkafka_error_code() {
         Some(RDKafkaErrorCode::AllBrokersDown) => {
-            shared.health.set_broker_up(false);
-            warn!(%reason, "all brokers are down; retrying");
+            // Both clients say so, each time: once per outage is enough.
+            let was_up = shared.health.broker_went_down();
+            if shared.broker_errors.logged() && was_up {
+                warn!(%reason, "all brokers are down; retrying");
+            }
+        }
+        Some(
+            RDKafkaErrorCode::BrokerTransportFailure
+            | RDKafkaErrorCode::Resolve
+            | RDKafkaErrorCode::SSL,
+        ) => {
+            if shared.broker_errors.record(reason) {
+                warn!(%reason, "broker connection failed; retrying");
+            }
         }
         Some(
             code @ (RDKafkaErrorCode::Authentication
@@ -152,13 +209,17 @@ fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
     }
 }
 
+/// librdkafka's own log lines go to `tracing`, except a broker failure logged at error
+/// level: librdkafka raises the same failure as an error, which [`client_error`] reports.
 fn client_log(level: RDKafkaLogLevel, facility: &str, message: &str) {
     match level {
         RDKafkaLogLevel::Emerg
         | RDKafkaLogLevel::Alert
         | RDKafkaLogLevel::Critical
         | RDKafkaLogLevel::Error => {
-            error!(target: "librdkafka", %facility, "{message}")
+            if facility != "FAIL" {
+                error!(target: "librdkafka", %facility, "{message}")
+            }
         }
         RDKafkaLogLevel::Warning => warn!(target: "librdkafka", %facility, "{message}"),
         RDKafkaLogLevel::Notice | RDKafkaLogLevel::Info => {
@@ -398,6 +459,48 @@ mod tests {
         );
         assert_eq!(consumer.get("session.timeout.ms"), Some("6000"));
         assert_eq!(producer.get("session.timeout.ms"), None);
+    }
+
+    #[test]
+    fn the_clients_are_configured_for_at_least_once() {
+        let none = BTreeMap::new();
+        let consumer = client_config("b:9092", &none, Role::Consumer);
+        let producer = client_config("b:9092", &none, Role::Producer);
+        let consumer_keys = [
+            "enable.auto.commit",
+            "enable.auto.offset.store",
+            "isolation.level",
+            "auto.offset.reset",
+        ];
+        assert_eq!(
+            consumer_keys.map(|key| consumer.get(key)),
+            [
+                Some("false"),
+                Some("false"),
+                Some("read_committed"),
+                Some("earliest")
+            ]
+        );
+        assert_eq!(
+            ["acks", "enable.idempotence"].map(|key| producer.get(key)),
+            [Some("all"), Some("true")]
+        );
+    }
+
+    #[test]
+    fn broker_failures_are_only_remembered_until_the_brokers_answer() {
+        let errors = BrokerErrors::default();
+        assert!(!errors.record("b:1/bootstrap: Connect failed"));
+        assert!(!errors.record(
+            "b:1/bootstrap: Connect to ipv4#b:1 failed: Connection refused (after 0ms in state \
+             CONNECT, 1 identical error(s) suppressed)"
+        ));
+        assert_eq!(
+            errors.last().as_deref(),
+            Some("b:1/bootstrap: Connect to ipv4#b:1 failed: Connection refused")
+        );
+        errors.answered();
+        assert!(errors.record("b:1/1: Disconnected"));
     }
 
     #[test]

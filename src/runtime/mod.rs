@@ -6,5 +6,6 @@ pub mod kafka;
 pub mod offsets;
 pub mod registry;
 pub mod shutdown;
+pub mod startup;
 pub mod tracking;
 pub mod worker;

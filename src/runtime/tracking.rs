@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::admin::Health;
+use super::kafka::BrokerErrors;
 use super::offsets::{OffsetTracker, Partition};
 use super::shutdown::Shutdown;
 use crate::domain::Verdict;
@@ -24,6 +25,8 @@ pub struct Shared {
     pub shutdown: Shutdown,
     pub input_topic: String,
     pub drain_timeout: Duration,
+    /// Connection failures of both clients (see [`BrokerErrors`]).
+    pub broker_errors: BrokerErrors,
 }
 
 impl Shared {
@@ -42,6 +45,7 @@ impl Shared {
             shutdown,
             input_topic,
             drain_timeout,
+            broker_errors: BrokerErrors::default(),
         }
     }
 

@@ -28,6 +28,7 @@ use super::dead_letter::{self, Origin};
 use super::kafka::{ConsumerCtx, ProducerCtx, Role, client_config, commit_sync, send_waiting};
 use super::offsets::Partition;
 use super::registry::{RegistryClient, RegistryError};
+use super::startup;
 use super::tracking::{Pending, Permit, Produced, Shared};
 use crate::codec::DecodeError;
 use crate::domain::{Encounter, Source, Timestamp, Verdict};
@@ -43,6 +44,8 @@ pub struct LoopConfig {
     pub dlq_topic: String,
     pub alerts_topic: Option<String>,
     pub kafka_config: BTreeMap<String, String>,
+    /// How long start-up waits for the brokers to answer.
+    pub startup_timeout: Duration,
     pub max_in_flight: usize,
     pub drain_timeout: Duration,
     pub commit_interval: Duration,
@@ -82,9 +85,9 @@ pub fn run(
             shared: Arc::clone(&shared),
         })
         .context("cannot create the Kafka consumer (check --kafka-config)")?;
-    check_topics(&consumer, &producer, config)?;
-    // The metadata answered: a broker is reachable (statistics keep this current after).
-    shared.health.set_broker_up(true);
+    if !startup::check_topics(consumer.client(), producer.client(), config, &shared)? {
+        return Ok(());
+    }
     consumer
         .subscribe(&[&config.input_topic])
         .with_context(|| format!("cannot subscribe to {}", config.input_topic))?;
@@ -106,46 +109,6 @@ pub fn run(
         Some(cause) => bail!(cause),
         None => Ok(()),
     }
-}
-
-/// Fails fast when a topic is missing (the producer's metadata request lets a broker that
-/// auto-creates topics create the output ones).
-fn check_topics(
-    consumer: &Consumer_,
-    producer: &Producer_,
-    config: &LoopConfig,
-) -> anyhow::Result<()> {
-    let timeout = Duration::from_secs(15);
-    let exists = |metadata: rdkafka::metadata::Metadata| {
-        metadata
-            .topics()
-            .first()
-            .is_some_and(|t| t.error().is_none() && !t.partitions().is_empty())
-    };
-    let input = consumer
-        .fetch_metadata(Some(&config.input_topic), timeout)
-        .with_context(|| format!("cannot reach the brokers {} (--brokers)", config.brokers))?;
-    if !exists(input) {
-        bail!(
-            "input topic {} does not exist (--input-topic)",
-            config.input_topic
-        );
-    }
-    let outputs = [
-        Some(&config.output_topic),
-        Some(&config.dlq_topic),
-        config.alerts_topic.as_ref(),
-    ];
-    for topic in outputs.into_iter().flatten() {
-        let metadata = producer
-            .client()
-            .fetch_metadata(Some(topic), timeout)
-            .with_context(|| format!("cannot read metadata of topic {topic}"))?;
-        if !exists(metadata) {
-            bail!("topic {topic} does not exist and could not be created");
-        }
-    }
-    Ok(())
 }
 
 fn start_workers(

@@ -96,17 +96,39 @@ fn a_bad_line_is_reported_with_file_and_line_and_checking_continues() {
     let run = check(CheckFormat::Jsonl, vec![], &input);
     assert_eq!(run.status, exit::BAD_INPUT);
     assert_eq!(outcomes(&run.out).len(), 2);
-    assert!(
-        run.err.starts_with("error: <stdin>:2: invalid JSON"),
-        "{}",
-        run.err
+    assert_eq!(
+        run.err,
+        "error: <stdin>: line 2, column 21: invalid JSON: EOF while parsing an object \
+         (invalid_json)\n"
     );
-    assert!(
-        run.err.trim_end().ends_with("(invalid_json)"),
-        "{}",
-        run.err
+}
+
+#[test]
+fn a_field_of_the_wrong_type_is_reported_in_json_words_at_its_line() {
+    let mut value: serde_json::Value =
+        serde_json::from_str(&encounter_to_json(&clean_encounter())).unwrap();
+    value["service_lines"][0]["units"] = "two".into();
+    let run = check(CheckFormat::Jsonl, vec![], &format!("\n{value}\n"));
+    assert_eq!(run.status, exit::BAD_INPUT);
+    assert_eq!(
+        run.err,
+        "error: <stdin>: line 2: service_lines[0].units: wrong type, expected an integer \
+         (invalid_field)\n"
     );
-    assert_eq!(run.err.lines().count(), 1);
+}
+
+#[test]
+fn a_file_that_is_not_a_json_array_names_the_line_and_column() {
+    let run = check(
+        CheckFormat::Jsonl,
+        vec![],
+        "[\n  {\"event_id\": 1},\n  oops\n]",
+    );
+    assert_eq!(run.status, exit::BAD_INPUT);
+    assert_eq!(
+        run.err,
+        "error: <stdin>: line 3, column 3: not a JSON array of encounters\n"
+    );
 }
 
 #[test]
@@ -132,10 +154,9 @@ fn a_bad_array_element_names_its_position() {
     );
     let run = check(CheckFormat::Jsonl, vec![], &input);
     assert_eq!(run.status, exit::BAD_INPUT);
-    assert!(
-        run.err.starts_with("error: <stdin>: element 2: "),
-        "{}",
-        run.err
+    assert_eq!(
+        run.err,
+        "error: <stdin>: record 2: event_id: wrong type, expected a string (invalid_field)\n"
     );
     assert_eq!(outcomes(&run.out).len(), 1);
 }
@@ -171,6 +192,14 @@ fn a_missing_file_exits_2_naming_it_and_other_files_are_still_screened() {
         run.err
     );
     assert_eq!(outcomes(&run.out).len(), 4);
+}
+
+#[test]
+fn no_summary_is_printed_when_nothing_could_be_read() {
+    let run = check(CheckFormat::Table, vec![fixture("no-such-file.jsonl")], "");
+    assert_eq!(run.status, exit::BAD_INPUT);
+    assert_eq!(run.out, "");
+    assert_eq!(run.err.lines().count(), 1, "{}", run.err);
 }
 
 #[test]
@@ -253,4 +282,36 @@ fn the_binary_exits_2_on_a_usage_error() {
         .output()
         .expect("the binary starts");
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn json_is_accepted_as_another_name_for_jsonl() {
+    let output = Command::new(env!("CARGO_BIN_EXE_traction-screen"))
+        .args(["check", "--format", "json"])
+        .arg(fixture("examples/encounters.jsonl"))
+        .output()
+        .expect("the binary starts");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        outcomes(&String::from_utf8(output.stdout).unwrap()).len(),
+        4
+    );
+}
+
+#[test]
+fn the_help_states_the_exit_statuses() {
+    let output = Command::new(env!("CARGO_BIN_EXE_traction-screen"))
+        .args(["check", "--help"])
+        .output()
+        .expect("the binary starts");
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8(output.stdout).unwrap();
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "Exit status: 0 every encounter was screened and none FAILed; 1 at least one \
+             FAILed; 2 a usage error, an unreadable file, or a record that could not be decoded"
+        ),
+        "{help}"
+    );
 }

@@ -630,11 +630,11 @@ fn json_shape_errors_are_invalid_fields_at_their_paths() {
         ),
         (
             json_with(|v| v["service_lines"][1]["units"] = json!("SECRET")),
-            "service_lines[1].units: wrong type, expected i32",
+            "service_lines[1].units: wrong type, expected an integer",
         ),
         (
             json_with(|v| v["service_lines"][1]["units"] = json!(3_000_000_000_u64)),
-            "service_lines[1].units: invalid value, expected i32",
+            "service_lines[1].units: invalid value, expected an integer from -2147483648 to 2147483647",
         ),
         (
             json_with(|v| {

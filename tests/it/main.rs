@@ -8,5 +8,6 @@ mod pipeline;
 mod properties;
 mod registry;
 mod schemas;
+mod startup;
 mod support;
 mod tansu;

@@ -6,6 +6,7 @@ mod generate_and_demo;
 mod generate_file;
 mod numbers_and_properties;
 mod output_format;
+mod owned_properties;
 mod precedence;
 mod secrets;
 mod validation;
@@ -24,7 +25,7 @@ fn parse(argv: &[&str]) -> Command {
 
 fn run_args(flags: &[&str]) -> RunArgs {
     match parse(&[&["run"], flags].concat()) {
-        Command::Run(args) => args,
+        Command::Run(args) => *args,
         other => panic!("expected run, parsed {other:?}"),
     }
 }

@@ -116,31 +116,6 @@ fn kafka_config_keys_must_be_property_names() {
 }
 
 #[test]
-fn kafka_config_cannot_set_what_other_settings_own() {
-    let cases = [
-        (
-            "bootstrap.servers=x:1",
-            r#""bootstrap.servers" is set with --brokers"#,
-        ),
-        ("group.id=g", r#""group.id" is set with --group-id"#),
-        (
-            "consumer.group.id=g",
-            r#""consumer.group.id" is set with --group-id"#,
-        ),
-        (
-            "enable.auto.offset.store=true",
-            r#""enable.auto.offset.store" is managed by the service (an offset is stored only once its outcome is acknowledged)"#,
-        ),
-    ];
-    for (item, problem) in cases {
-        assert_eq!(
-            run_error(&["--brokers", "k:9092", "--kafka-config", item], &[], None),
-            format!("invalid --kafka-config (TRACTION_SCREEN_KAFKA_CONFIG): {problem}")
-        );
-    }
-}
-
-#[test]
 fn kafka_config_file_values_must_be_scalars() {
     assert_eq!(
         run_error(

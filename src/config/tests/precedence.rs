@@ -100,6 +100,8 @@ fn run_defaults_apply_when_no_layer_sets_a_setting() {
         "127.0.0.1:9464".parse::<SocketAddr>().expect("literal")
     );
     assert_eq!(settings.kafka_config, KafkaConfig::default());
+    assert!(settings.producer_idempotence);
+    assert_eq!(settings.startup_timeout, Duration::from_secs(15));
     assert!(settings.rule_pack.is_none());
     let parallelism = std::thread::available_parallelism().expect("the test machine reports it");
     let expected_tuning = Tuning {
