@@ -10,6 +10,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
+use super::icd10::code_key;
 use crate::domain::{PlanType, Severity};
 
 /// The pack shipped in the binary.
@@ -174,12 +175,6 @@ impl DiagnosisLists {
         }
         class
     }
-}
-
-/// Packs up to eight ASCII bytes into a `u64` key (no code contains a NUL byte, so
-/// different strings give different keys).
-pub(crate) fn pack_code(code: &str) -> Option<u64> {
-    (code.len() <= 8).then(|| code.bytes().fold(0u64, |key, b| (key << 8) | u64::from(b)))
 }
 
 /// The lists of RULES.md a diagnosis code belongs to, as bit flags.
@@ -347,16 +342,9 @@ struct PrecautionsFile {
 // ---- validation -------------------------------------------------------------------
 
 impl RulePack {
-    pub fn built_in() -> Self {
-        Self::parse(BUILT_IN).expect("the built-in rule pack is valid (checked by tests)")
-    }
-
-    /// Parses and validates a pack. `rule_ids` are the ids the catalogue implements: the
-    /// pack must configure exactly those.
-    pub fn parse(text: &str) -> Result<Self, PackError> {
-        Self::parse_for(text, &super::catalogue::rule_ids())
-    }
-
+    /// Parses and validates a pack that must configure exactly the rules `rule_ids`. The
+    /// catalogue's own `RulePack::parse` and `RulePack::built_in` pass its ids, so the pack
+    /// knows nothing of the rules.
     pub(crate) fn parse_for(text: &str, rule_ids: &[&str]) -> Result<Self, PackError> {
         let file: PackFile = toml::from_str(text).map_err(|e| PackError::Syntax(e.to_string()))?;
         if file.version.trim().is_empty() {
@@ -623,7 +611,7 @@ fn validate_diagnoses(file: DiagnosesFile) -> Result<DiagnosisLists, PackError> 
     for (name, list, class) in groups {
         check_list(&format!("diagnoses.{name}"), &list, is_icd_prefix)?;
         for prefix in &list {
-            let key = pack_code(prefix).expect("checked: at most 7 characters");
+            let key = code_key(prefix).expect("checked: at most 7 characters");
             let entry = prefixes.entry(key).or_default();
             *entry = entry.with(class);
         }
