@@ -13,8 +13,11 @@
 
 pub mod catalogue;
 mod context;
+mod diagnoses;
 mod engine;
 pub mod icd10;
+mod modifiers;
+mod money;
 pub mod pack;
 
 pub use context::{Context, PointedDiagnosis};

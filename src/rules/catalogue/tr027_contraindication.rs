@@ -4,7 +4,7 @@
 //! One finding per event listing each code once with the reason. Checks every in-scope
 //! event, with or without a traction line; TR-028 shares the helpers below for list P.
 
-use super::tr023_billable_diagnosis::code_for_message;
+use crate::rules::diagnoses::code_for_message;
 use crate::rules::prelude::*;
 
 pub struct Contraindication;
