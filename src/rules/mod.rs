@@ -19,6 +19,7 @@ pub mod icd10;
 mod modifiers;
 mod money;
 pub mod pack;
+mod risks;
 
 pub use context::{Context, PointedDiagnosis};
 pub use engine::{Engine, Screening, in_scope};
