@@ -2,7 +2,7 @@
 
 use crate::domain::{BodyRegion, Diagnosis, Encounter, PlanOfCare, PlanType, ServiceLine};
 
-use super::TRACTION_CODE;
+use super::codes::TRACTION_CODE;
 use super::icd10::IcdCodeSet;
 use super::pack::{DiagnosisClass, RulePack};
 

@@ -3,8 +3,8 @@
 //! Adding a rule = one file here, one line below, one row in `data/rule-pack.toml`. A pack
 //! is parsed against the catalogue: it must configure exactly the rules listed here.
 
-use super::Rule;
 use super::pack::{BUILT_IN, PackError, RulePack};
+use super::rule::Rule;
 
 mod tr001_units_per_day;
 mod tr002_one_line_per_day;
