@@ -98,6 +98,19 @@ fn missing_rule_row_is_named() {
 }
 
 #[test]
+fn an_empty_plan_list_is_named() {
+    let text = with_replaced(
+        "\"TR-008\" = { severity = \"ERROR\", plans = [\"MEDICARE_PART_B\", \"MEDICARE_ADVANTAGE\"] }",
+        "\"TR-008\" = { severity = \"ERROR\", plans = [] }",
+    );
+    assert_eq!(
+        problem(&text),
+        "rule pack entry `rules.\"TR-008\".plans`: must list at least one plan type (leave it \
+         out to apply to all)"
+    );
+}
+
+#[test]
 fn bad_severity_is_a_syntax_error_naming_the_key() {
     let text = with_replaced(
         "\"TR-001\" = { severity = \"ERROR\" }",

@@ -46,22 +46,25 @@ fn validate_rules(
             "missing: every rule of the catalogue needs a row",
         ));
     }
-    let mut rules = BTreeMap::new();
-    for (id, row) in rows {
-        if row.plans.as_ref().is_some_and(BTreeSet::is_empty) {
-            return Err(entry_error(
-                format!("rules.\"{id}\".plans"),
-                "must list at least one plan type (leave it out to apply to all)",
-            ));
-        }
-        let settings = RuleSettings {
-            severity: row.severity,
-            by_plan: row.by_plan,
-            plans: row.plans,
-        };
-        rules.insert(id, settings);
+    let no_plans = |row: &RuleRow| row.plans.as_ref().is_some_and(BTreeSet::is_empty);
+    if let Some(id) = rows
+        .iter()
+        .find_map(|(id, row)| no_plans(row).then_some(id))
+    {
+        return Err(entry_error(
+            format!("rules.\"{id}\".plans"),
+            "must list at least one plan type (leave it out to apply to all)",
+        ));
     }
-    Ok(rules)
+    let settings = |row: RuleRow| RuleSettings {
+        severity: row.severity,
+        by_plan: row.by_plan,
+        plans: row.plans,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(id, row)| (id, settings(row)))
+        .collect())
 }
 
 fn validate_profiles(
