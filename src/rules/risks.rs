@@ -24,13 +24,14 @@ enum When {
     Listed(DiagnosisClass),
     /// The code is in the list and the traction region of lists C and P is, or is not,
     /// CERVICAL (an unknown region is not).
-    ListedWith(DiagnosisClass, Traction),
+    ListedWith(DiagnosisClass, TractionRegion),
     /// A vertebral fracture whose 7th character is one of the pack's for that stage.
     Fracture(Stage),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Traction {
+/// The traction region of lists C and P, as the rows tell it apart.
+enum TractionRegion {
     Cervical,
     NotCervical,
 }
@@ -41,9 +42,10 @@ enum Stage {
     Healing,
 }
 
+// Short names for the table.
 use DiagnosisClass as D;
 use Risk::{Contraindication as C, Precaution as P};
-use Traction::{Cervical, NotCervical};
+use TractionRegion::{Cervical, NotCervical};
 use When::{Fracture, Listed, ListedWith};
 
 /// Every reason, each rule's in the order RULES.md gives them.
@@ -93,7 +95,7 @@ pub fn listed_with_reasons(ctx: &Context<'_>, risk: Risk) -> Option<String> {
 /// Why `diagnosis` is a `risk`: the reason of the first of its rows that holds.
 fn reason(
     ctx: &Context<'_>,
-    traction: Traction,
+    traction: TractionRegion,
     risk: Risk,
     diagnosis: &PointedDiagnosis<'_>,
 ) -> Option<&'static str> {
