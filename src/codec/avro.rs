@@ -5,6 +5,10 @@
 //! field only a newer writer has is skipped. So schema resolution costs nothing per
 //! message; the only per-writer work is parsing its schema once, into [`WriterSchemas`].
 //!
+//! The rest of schema resolution (enum defaults) is applied to each writer schema once, as
+//! it is registered ([`resolution`](super::resolution)), and single-object messages are
+//! recognised by either fingerprint writers compute ([`fingerprint`](super::fingerprint)).
+//!
 //! The happy path decodes without bookkeeping. Only when a datum fails is it decoded a
 //! second time under `serde_path_to_error`, to say where.
 
@@ -16,11 +20,13 @@ use serde::{Deserialize, Serialize};
 use serde_avro_fast::Schema;
 use serde_avro_fast::de::read::SliceRead;
 use serde_avro_fast::de::{DeError, DeserializerConfig, DeserializerState};
+use serde_avro_fast::schema::{SchemaError, SchemaMut};
 use serde_avro_fast::ser::SerializerConfig;
 
 use super::error::{self, DecodeError, EncodeError};
 use super::limits::MAX_MESSAGE_BYTES;
 use super::{ENCOUNTER_SCHEMA, OUTCOME_SCHEMA};
+use super::{fingerprint, resolution};
 use crate::domain::Encounter;
 
 /// `schemas/encounter_event.avsc`, parsed once per process.
@@ -28,6 +34,15 @@ pub(crate) static ENCOUNTER: LazyLock<Schema> = LazyLock::new(|| {
     ENCOUNTER_SCHEMA
         .parse()
         .expect("schemas/encounter_event.avsc is a valid Avro schema (tested)")
+});
+
+/// Both fingerprints of [`ENCOUNTER`] ([`fingerprint::fingerprints`]), the specification's
+/// first: messages with either are decoded with our schema, without any lock.
+pub(crate) static ENCOUNTER_FINGERPRINTS: LazyLock<[[u8; 8]; 2]> = LazyLock::new(|| {
+    let schema: SchemaMut = ENCOUNTER_SCHEMA
+        .parse()
+        .expect("our schema parses (tested)");
+    fingerprint::fingerprints(&schema)
 });
 
 /// `schemas/screening_outcome.avsc`, parsed once per process.
@@ -42,10 +57,11 @@ pub const CONFLUENT_MAGIC: u8 = 0;
 /// Single-object encoding: `C3 01`, then the writer schema's 8-byte Rabin fingerprint.
 pub const SINGLE_OBJECT_MAGIC: [u8; 2] = [0xC3, 0x01];
 
-/// Writer schemas met so far, by Confluent id and by single-object fingerprint.
+/// Writer schemas met so far, by Confluent id and by single-object fingerprint (both of
+/// each schema's).
 ///
 /// Registration is rare (once per writer schema) and decoding constant, so a read lock
-/// guards each decode; our own schema's fingerprint is answered without any lock.
+/// guards each decode; our own schema's fingerprints are answered without any lock.
 #[derive(Default)]
 pub(crate) struct WriterSchemas {
     by_id: RwLock<FxHashMap<u32, Arc<Schema>>>,
@@ -65,20 +81,24 @@ impl WriterSchemas {
         Ok(())
     }
 
-    /// Registers a writer schema for single-object messages; returns its fingerprint.
+    /// Registers a writer schema for single-object messages under both its fingerprints;
+    /// returns the specification's.
     pub(crate) fn register_fingerprinted(&self, schema_json: &str) -> Result<u64, DecodeError> {
-        let schema = parse(schema_json)?;
-        let fingerprint = *schema.rabin_fingerprint();
-        if fingerprint != *ENCOUNTER.rabin_fingerprint() {
+        let writer = writer_schema(schema_json).map_err(unusable)?;
+        let [specification, _] = writer.fingerprints;
+        if writer.fingerprints != *ENCOUNTER_FINGERPRINTS {
+            let schema = Arc::new(writer.schema);
             let mut by_fingerprint = self
                 .by_fingerprint
                 .write()
                 .unwrap_or_else(PoisonError::into_inner);
-            by_fingerprint
-                .entry(fingerprint)
-                .or_insert_with(|| Arc::new(schema));
+            for fingerprint in writer.fingerprints {
+                by_fingerprint
+                    .entry(fingerprint)
+                    .or_insert_with(|| Arc::clone(&schema));
+            }
         }
-        Ok(u64::from_le_bytes(fingerprint))
+        Ok(u64::from_le_bytes(specification))
     }
 
     /// Decodes `00 <id: u32 BE> <datum>`.
@@ -113,7 +133,7 @@ impl WriterSchemas {
                 "truncated single-object header (no 8-byte fingerprint)",
             ));
         };
-        if fingerprint == ENCOUNTER.rabin_fingerprint() {
+        if ENCOUNTER_FINGERPRINTS.contains(fingerprint) {
             return decode_datum(body, &ENCOUNTER);
         }
         let by_fingerprint = read(&self.by_fingerprint);
@@ -132,9 +152,34 @@ fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
 }
 
 fn parse(schema_json: &str) -> Result<Schema, DecodeError> {
-    schema_json
-        .parse()
-        .map_err(|e| DecodeError::avro("", format!("writer schema is not usable: {e}")))
+    writer_schema(schema_json)
+        .map(|writer| writer.schema)
+        .map_err(unusable)
+}
+
+fn unusable(error: SchemaError) -> DecodeError {
+    DecodeError::avro("", format!("writer schema is not usable: {error}"))
+}
+
+/// A writer schema, ready to decode with.
+pub(crate) struct WriterSchema {
+    /// Resolved against ours: enum symbols we lack are our enums' defaults.
+    pub(crate) schema: Schema,
+    /// As single-object writers compute it: the specification's, then apache-avro's.
+    pub(crate) fingerprints: [[u8; 8]; 2],
+}
+
+/// Parses a writer schema (from a registry, a container header, or given by a user),
+/// fingerprints it, and resolves it against our reader schema: the work done once per
+/// writer schema, so that none is left per message.
+pub(crate) fn writer_schema(schema_json: &str) -> Result<WriterSchema, SchemaError> {
+    let mut schema: SchemaMut = schema_json.parse()?;
+    let fingerprints = fingerprint::fingerprints(&schema);
+    resolution::apply_enum_defaults(&mut schema);
+    Ok(WriterSchema {
+        schema: schema.freeze()?,
+        fingerprints,
+    })
 }
 
 pub(crate) fn config(schema: &Schema) -> DeserializerConfig<'_> {

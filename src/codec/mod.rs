@@ -13,9 +13,11 @@
 mod avro;
 pub mod container;
 mod error;
+mod fingerprint;
 pub mod json;
 pub mod limits;
 mod normalize;
+mod resolution;
 
 pub use avro::{CONFLUENT_MAGIC, SINGLE_OBJECT_MAGIC};
 pub use error::{DecodeError, EncodeError};
@@ -93,8 +95,11 @@ impl Decoder {
         self.writer_schemas.register_id(id, schema_json)
     }
 
-    /// Accepts single-object messages written with another (e.g. older) schema than ours;
-    /// returns its Rabin fingerprint (as the little-endian `u64` of the header bytes).
+    /// Accepts single-object messages written with another (e.g. older) schema than ours,
+    /// under both fingerprints writers compute for it (the specification's, and the Rust
+    /// apache-avro crate's, which differs for schemas with logical types); returns the
+    /// specification's (as the little-endian `u64` of the header bytes). Our own schema is
+    /// always known by both.
     pub fn register_single_object_schema(&self, schema_json: &str) -> Result<u64, DecodeError> {
         self.writer_schemas.register_fingerprinted(schema_json)
     }

@@ -4,6 +4,7 @@ mod check;
 mod codec;
 mod container;
 mod fixtures;
+mod interop;
 mod pipeline;
 mod properties;
 mod registry;

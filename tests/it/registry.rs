@@ -1,7 +1,8 @@
 //! Confluent framing end to end: the real binary against the mock cluster and a fake
 //! Schema Registry. Writer schemas are fetched by id (a registry outage is retried, never a
-//! dead letter), the outcome schema is registered at start-up, outcomes carry its id, and an
-//! id the registry does not know is dead-lettered as `unknown_schema_id`.
+//! dead letter), the outcome schema is registered at start-up, outcomes carry its id, an id
+//! the registry does not know is dead-lettered as `unknown_schema_id`, and a newer writer
+//! schema's new plan type and discipline are screened as `OTHER`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -10,10 +11,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use traction_screen::codec::{ENCOUNTER_SCHEMA, Encoder, OUTCOME_SCHEMA, OutputFormat};
-use traction_screen::domain::{Outcome, Timestamp};
+use traction_screen::domain::{Discipline, Outcome, PlanType, Timestamp};
 use traction_screen::pipeline::Pipeline;
 use traction_screen::synth::Synth;
 
+use crate::interop;
 use crate::support::child::Service;
 use crate::support::cluster::{DLQ, INPUT, MockKafka, OUTPUT};
 use crate::support::events::comparable;
@@ -21,6 +23,8 @@ use crate::support::kafka::{Message, TopicReader, produce};
 use crate::support::wait_until;
 
 const WRITER_SCHEMA_ID: u32 = 7;
+/// A newer writer schema, with a plan type and a discipline our reader lacks.
+const NEWER_SCHEMA_ID: u32 = 8;
 const OUTCOME_SCHEMA_ID: u32 = 21;
 /// The first writer-schema requests fail with 503, as a registry restarting would.
 const OUTAGE_REQUESTS: usize = 3;
@@ -71,7 +75,14 @@ fn answer(mut stream: TcpStream, requests: &AtomicUsize, registered: &AtomicUsiz
     let mut body = vec![0; length];
     let _ = reader.read_exact(&mut body);
     let writer_path = format!("GET /schemas/ids/{WRITER_SCHEMA_ID} ");
-    let (status, json) = if request_line.starts_with(&writer_path) {
+    let newer_path = format!("GET /schemas/ids/{NEWER_SCHEMA_ID} ");
+    let (status, json) = if request_line.starts_with(&newer_path) {
+        let schema = interop::newer_schema();
+        (
+            "200 OK",
+            serde_json::json!({ "schema": schema }).to_string(),
+        )
+    } else if request_line.starts_with(&writer_path) {
         if requests.fetch_add(1, Ordering::SeqCst) < OUTAGE_REQUESTS {
             (
                 "503 Service Unavailable",
@@ -125,7 +136,7 @@ fn confluent_framed_events_are_screened_with_writer_schemas_from_the_registry() 
     let brokers = kafka.brokers();
     let encoder =
         Encoder::new(OutputFormat::AvroConfluent, Some(WRITER_SCHEMA_ID)).expect("an id is given");
-    let events: Vec<_> = Synth::new(61).take(40).map(|g| g.encounter).collect();
+    let mut events: Vec<_> = Synth::new(61).take(40).map(|g| g.encounter).collect();
     let mut messages: Vec<Message> = events
         .iter()
         .map(|event| {
@@ -140,6 +151,15 @@ fn confluent_framed_events_are_screened_with_writer_schemas_from_the_registry() 
     let mut unknown = messages[0].payload.clone().expect("a value");
     unknown[1..5].copy_from_slice(&99u32.to_be_bytes());
     messages.push(confluent(unknown, "pt_unknown"));
+    // A newer writer's plan type and discipline: screened as OTHER, not dead-lettered.
+    let mut newer = events[1].clone();
+    newer.event_id = "written-with-a-newer-schema".into();
+    let datum = interop::newer_datum(&newer, &interop::NEW_PLAN_AND_DISCIPLINE);
+    let payload = [&[0][..], &NEWER_SCHEMA_ID.to_be_bytes(), &datum].concat();
+    messages.push(confluent(payload, &newer.patient_id));
+    newer.payer.plan_type = PlanType::Other;
+    newer.rendering_provider.discipline = Discipline::Other;
+    events.push(newer);
     produce(brokers, INPUT, &messages, None, &[]);
 
     let service = Service::run(

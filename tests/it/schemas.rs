@@ -153,6 +153,8 @@ struct Field {
     default: Option<Value>,
     has_doc: bool,
     symbols: Option<Vec<String>>,
+    /// An enum's own `default` (the symbol a reader uses for a writer's unknown one).
+    enum_default: Option<Value>,
 }
 
 /// Flattens a record schema, resolving references to named types defined earlier.
@@ -197,6 +199,7 @@ fn walk_record(
             default: field.get("default").cloned(),
             has_doc: field["doc"].as_str().is_some_and(|doc| !doc.is_empty()),
             symbols,
+            enum_default: ty.get("default").cloned(),
         });
         if kind == "record" {
             walk_record(&ty, &format!("{path}."), named, out);
@@ -336,5 +339,21 @@ fn every_field_has_a_doc_string() {
             .map(|f| f.path)
             .collect();
         assert_eq!(undocumented, Vec::<String>::new());
+    }
+}
+
+/// Avro schema resolution reads a symbol the reader lacks as the reader enum's `default`:
+/// only where "other" is a safe reading. A new claim frequency (a corrected claim), method,
+/// region, verdict or severity must be refused, not screened as something else.
+#[test]
+fn only_plan_type_and_discipline_read_unknown_symbols_as_other() {
+    for schema in [ENCOUNTER_SCHEMA, OUTCOME_SCHEMA] {
+        for field in flatten(schema) {
+            let expected = match field.path.as_str() {
+                "payer.plan_type" | "rendering_provider.discipline" => Some(json!("OTHER")),
+                _ => None,
+            };
+            assert_eq!(field.enum_default, expected, "{}", field.path);
+        }
     }
 }

@@ -10,6 +10,7 @@ use super::MAGIC;
 use super::compression::Codec;
 use super::error::ContainerError;
 use super::input::{Input, MARKER_LEN, ReadError};
+use crate::codec::avro;
 use crate::codec::limits::MAX_CONTAINER_HEADER_BYTES;
 
 pub(super) struct Header {
@@ -30,8 +31,9 @@ pub(super) fn read<R: BufRead>(input: &mut Input<R>) -> Result<Header, Container
     let schema = schema.ok_or_else(|| header("it has no avro.schema"))?;
     let schema = std::str::from_utf8(&schema)
         .ok()
-        .and_then(|text| text.parse::<Schema>().ok())
-        .ok_or_else(|| header("its avro.schema is not a usable Avro schema"))?;
+        .and_then(|text| avro::writer_schema(text).ok())
+        .ok_or_else(|| header("its avro.schema is not a usable Avro schema"))?
+        .schema;
     let codec = match codec {
         None => Codec::Null,
         Some(name) => Codec::from_name(&name).ok_or_else(|| {
