@@ -8,6 +8,7 @@ mod interop;
 mod pipeline;
 mod properties;
 mod registry;
+mod round_trip;
 mod schemas;
 mod startup;
 mod support;
