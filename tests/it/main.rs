@@ -5,6 +5,7 @@ mod codec;
 mod container;
 mod fixtures;
 mod interop;
+mod phi;
 mod pipeline;
 mod properties;
 mod registry;

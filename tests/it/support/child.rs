@@ -47,10 +47,21 @@ fn collect_lines(stream: impl Read + Send + 'static) -> (Arc<Mutex<Vec<String>>>
 }
 
 impl Service {
-    /// `traction-screen run` against `brokers` in consumer group `group`, with JSON logs,
-    /// a free admin port, short commit intervals and drain bounds, then `extra` flags
-    /// (later flags win).
+    /// `traction-screen run` against `brokers` in consumer group `group`, with JSON logs
+    /// (unless `extra` has a `--log-format`), a free admin port, short commit intervals and
+    /// drain bounds, then `extra` flags (later flags win).
     pub fn run(name: &str, brokers: &str, group: &str, extra: &[&str]) -> Self {
+        Self::run_with_env(name, brokers, group, extra, &[])
+    }
+
+    /// [`run`](Self::run), with environment variables set for the child.
+    pub fn run_with_env(
+        name: &str,
+        brokers: &str,
+        group: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         let admin_addr = free_admin_addr();
         let admin = admin_addr.to_string();
         let mut args = vec![
@@ -61,8 +72,6 @@ impl Service {
             group,
             "--admin-addr",
             &admin,
-            "--log-format",
-            "json",
             "--commit-interval-ms",
             "200",
             "--drain-timeout",
@@ -70,12 +79,26 @@ impl Service {
             "--workers",
             "2",
         ];
+        if !extra.contains(&"--log-format") {
+            args.extend(["--log-format", "json"]);
+        }
         args.extend_from_slice(extra);
-        Self::spawn(name, &args, admin_addr)
+        Self::spawn_with_env(name, &args, admin_addr, env)
     }
 
     /// The binary with exactly `args` (e.g. a command line that must be refused).
     pub fn spawn(name: &str, args: &[&str], admin_addr: SocketAddr) -> Self {
+        Self::spawn_with_env(name, args, admin_addr, &[])
+    }
+
+    /// [`spawn`](Self::spawn), with environment variables set for the child (e.g.
+    /// `RUST_LOG`).
+    pub fn spawn_with_env(
+        name: &str,
+        args: &[&str],
+        admin_addr: SocketAddr,
+        env: &[(&str, &str)],
+    ) -> Self {
         let mut command = Command::new(BINARY);
         command
             .args(args)
@@ -93,6 +116,7 @@ impl Service {
         if let Some(filter) = std::env::var_os("TRACTION_IT_CHILD_LOG") {
             command.env("RUST_LOG", filter);
         }
+        command.envs(env.iter().copied());
         let mut child = command
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {BINARY}: {e}"));
