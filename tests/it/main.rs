@@ -4,6 +4,7 @@ mod check;
 mod codec;
 mod container;
 mod fixtures;
+mod fuzz_seeds;
 mod interop;
 mod phi;
 mod pipeline;

@@ -1,0 +1,14 @@
+//! Single-object encoding: `C3 01`, an 8-byte schema fingerprint, an Avro datum.
+#![no_main]
+
+use std::sync::LazyLock;
+
+use libfuzzer_sys::fuzz_target;
+use traction_screen::codec::{Decoder, InputFormat, OutputFormat};
+use traction_screen_fuzz::{decode_and_check, decoder};
+
+static DECODER: LazyLock<Decoder> = LazyLock::new(|| decoder(InputFormat::AvroSingleObject));
+
+fuzz_target!(|data: &[u8]| {
+    decode_and_check(&DECODER, data, OutputFormat::AvroSingleObject);
+});

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs one fuzz target with the flags RELIABILITY.md records, on the stable toolchain.
+#
+#   cargo install cargo-fuzz                 # once
+#   bash fuzz/run.sh TARGET [SECONDS]        # default 600 s; targets: `cargo fuzz list`
+#
+# RUSTC_BOOTSTRAP=1 lets stable rustc take the nightly flags cargo-fuzz passes
+# (-Zsanitizer=address, sancov). LDFLAGS: cc-rs builds C dependencies (zstd) with the
+# sanitizer too, and librdkafka's configure links its probes against them; without the
+# ASan runtime those probes fail. (Only while the fuzzed package still pulls in rdkafka.)
+# New inputs go to fuzz/corpus/TARGET (not committed), crashes to fuzz/artifacts/TARGET;
+# the committed seeds in fuzz/seeds/TARGET are read, never written.
+set -euo pipefail
+cd "$(dirname "$0")"
+target=${1:?usage: bash fuzz/run.sh TARGET [SECONDS]}
+seconds=${2:-600}
+case $target in
+  container*) max_len=32768 ;;
+  *) max_len=8192 ;;
+esac
+mkdir -p "corpus/$target"
+export RUSTC_BOOTSTRAP=1 LDFLAGS=-fsanitize=address
+exec nice -n 19 cargo fuzz run "$target" "corpus/$target" "seeds/$target" -- \
+  -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
+  -rss_limit_mb=2048 -malloc_limit_mb=256 -print_final_stats=1
