@@ -6,12 +6,24 @@
 //! in place and never reallocates: trimming shifts bytes inside the existing buffer.
 //!
 //! [`validate`] then rejects (`invalid_field`) only what makes an event meaningless to
-//! screen: blank identifiers, malformed codes, pointers outside 1..=12, negative amounts.
+//! screen: blank identifiers, malformed codes, pointers outside 1..=12, negative amounts,
+//! instants and dates outside the years 0000 to 9999.
 //! Questions of billing correctness (units < 1, duplicate line numbers, bad NPIs, unknown
 //! ICD codes) are findings for the rules, not rejections.
 
+use std::ops::RangeInclusive;
+
 use super::error::DecodeError;
-use crate::domain::{Encounter, ServiceLine, Traction};
+use crate::domain::{Date, Encounter, ServiceLine, Traction};
+
+/// The years every format can carry. JSON writes instants and dates as RFC 3339 and ISO
+/// 8601 text, four-digit years; Avro's longs and ints reach far beyond, and an event read
+/// from Avro with such a date could not be written back as JSON (found while writing the
+/// fuzzers' round-trip check). No real claim is dated outside.
+const YEARS: RangeInclusive<i32> = 0..=9999;
+/// [`YEARS`] in milliseconds since the epoch: 0000-01-01T00:00:00Z to the last millisecond
+/// of 9999.
+const INSTANTS: RangeInclusive<i64> = -62_167_219_200_000..=253_402_300_799_999;
 
 /// Brings `event` into canonical form, in place.
 pub(crate) fn normalize(event: &mut Encounter) {
@@ -75,9 +87,47 @@ pub(crate) fn validate(event: &Encounter) -> Result<(), DecodeError> {
     if let Some(traction) = &event.traction {
         validate_traction(traction)?;
     }
+    validate_calendar(event)?;
     non_negative(event.therapy_spend_ytd_cents, || {
         "therapy_spend_ytd_cents".to_owned()
     })
+}
+
+fn validate_calendar(event: &Encounter) -> Result<(), DecodeError> {
+    if !INSTANTS.contains(&event.event_time.millis()) {
+        return Err(DecodeError::invalid_field(
+            "event_time",
+            "instant outside the years 0000 to 9999",
+        ));
+    }
+    if let Some(plan) = &event.plan_of_care {
+        in_years(Some(plan.start_date), || "plan_of_care.start_date".into())?;
+        in_years(plan.certified_through, || {
+            "plan_of_care.certified_through".into()
+        })?;
+    }
+    for (i, line) in event.service_lines.iter().enumerate() {
+        in_years(Some(line.date_of_service), || {
+            format!("service_lines[{i}].date_of_service")
+        })?;
+    }
+    if let Some(episode) = &event.episode {
+        in_years(Some(episode.start_date), || "episode.start_date".into())?;
+        in_years(episode.last_progress_report_date, || {
+            "episode.last_progress_report_date".into()
+        })?;
+    }
+    Ok(())
+}
+
+fn in_years(date: Option<Date>, path: impl FnOnce() -> String) -> Result<(), DecodeError> {
+    match date {
+        Some(date) if !YEARS.contains(&date.year()) => Err(DecodeError::invalid_field(
+            path(),
+            "date outside the years 0000 to 9999",
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn validate_line(i: usize, line: &ServiceLine) -> Result<(), DecodeError> {
@@ -232,6 +282,25 @@ mod tests {
                 "service_lines[1].modifiers[1]",
                 "not a modifier (2 letters or digits)"
             ))
+        );
+    }
+
+    #[test]
+    fn instants_and_dates_must_lie_in_the_years_json_can_write() {
+        let mut event = clean_encounter();
+        event.event_time = crate::domain::Timestamp(*INSTANTS.end());
+        event.service_lines[0].date_of_service = crate::testing::date(0, 1, 1);
+        assert_eq!(validate(&event), Ok(()));
+        event.event_time = crate::domain::Timestamp(INSTANTS.end() + 1);
+        assert_eq!(
+            validate(&event).map_err(|e| e.to_string()),
+            Err("event_time: instant outside the years 0000 to 9999".to_owned())
+        );
+        event.event_time = crate::domain::Timestamp(*INSTANTS.start());
+        event.service_lines[1].date_of_service = crate::testing::date(10_000, 1, 1);
+        assert_eq!(
+            validate(&event).map_err(|e| e.to_string()),
+            Err("service_lines[1].date_of_service: date outside the years 0000 to 9999".to_owned())
         );
     }
 

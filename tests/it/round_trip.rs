@@ -1,7 +1,8 @@
 //! Property tests of the codec's round trips: an encounter encoded in any format decodes
-//! back equal, and an outcome encoded as JSON or Avro reads back equal, whatever text the
-//! identifiers and free-text fields hold (quotes, escapes, control characters, any script)
-//! and whatever the numbers are.
+//! back equal (or, with an instant no format can write as text, is refused by all), and an
+//! outcome encoded as JSON or Avro reads back equal, whatever text the identifiers and
+//! free-text fields hold (quotes, escapes, control characters, any script) and whatever the
+//! numbers are.
 
 use std::sync::LazyLock;
 
@@ -59,7 +60,7 @@ fn encounter() -> impl Strategy<Value = Encounter> {
     let ids = (id(), id(), id(), id());
     let texts = (free_text(), free_text(), free_text());
     let numbers = (
-        RFC3339_MILLIS,
+        prop_oneof![RFC3339_MILLIS, any::<i64>()],
         proptest::option::of(0.0..=f64::MAX),
         proptest::option::of(0..=i64::MAX),
     );
@@ -145,10 +146,13 @@ proptest! {
 
     #[test]
     fn an_encounter_decodes_back_equal_from_every_format(event in encounter()) {
+        let writable = RFC3339_MILLIS.contains(&event.event_time.millis());
         for format in FORMATS {
             let mut bytes = Vec::new();
             encoder(format).encode_encounter(&event, &mut bytes).expect("encodes");
-            prop_assert_eq!(DECODER.decode(&bytes), Ok(event.clone()), "{:?}", format);
+            let decoded = DECODER.decode(&bytes).map_err(|e| e.code());
+            let expected = if writable { Ok(event.clone()) } else { Err("invalid_field") };
+            prop_assert_eq!(decoded, expected, "{:?}", format);
         }
     }
 
@@ -191,4 +195,53 @@ fn a_force_needing_all_seventeen_digits_survives_json() {
         .expect("encodes");
     let decoded = DECODER.decode(&bytes).expect("decodes");
     assert_eq!(decoded.traction.and_then(|t| t.force_lbs), Some(force));
+}
+
+/// Found by reasoning about the container fuzzer's JSON round trip, then confirmed: Avro
+/// carried instants and dates whose JSON (`+11476-08-15T…`, `-0249-…`) no decoder reads.
+/// Both are now refused in every format.
+#[test]
+fn instants_and_dates_beyond_the_years_json_can_write_are_refused_in_every_format() {
+    let far = |edit: fn(&mut Encounter)| {
+        let mut event = traction_screen::testing::clean_encounter();
+        edit(&mut event);
+        event
+    };
+    let cases = [
+        (
+            far(|e| e.event_time = Timestamp(300_000_000_000_000)),
+            "event_time: instant outside the years 0000 to 9999",
+        ),
+        (
+            far(|e| e.event_time = Timestamp(-70_000_000_000_000)),
+            "event_time: instant outside the years 0000 to 9999",
+        ),
+        (
+            far(|e| {
+                e.service_lines[0].date_of_service = traction_screen::testing::date(11_000, 1, 1)
+            }),
+            "service_lines[0].date_of_service: date outside the years 0000 to 9999",
+        ),
+        (
+            far(|e| {
+                e.episode.as_mut().expect("an episode").start_date =
+                    traction_screen::testing::date(-1, 12, 31)
+            }),
+            "episode.start_date: date outside the years 0000 to 9999",
+        ),
+    ];
+    for (event, expected) in cases {
+        for format in FORMATS {
+            let mut bytes = Vec::new();
+            encoder(format)
+                .encode_encounter(&event, &mut bytes)
+                .expect("encodes");
+            let error = DECODER.decode(&bytes).expect_err("refused");
+            assert_eq!(error.code(), "invalid_field", "{format:?}");
+            // The JSON of such a value is not even RFC 3339 / ISO 8601: refused as text.
+            if format != OutputFormat::Json {
+                assert_eq!(error.to_string(), expected, "{format:?}");
+            }
+        }
+    }
 }
