@@ -123,6 +123,9 @@ impl<R: BufRead> Encounters<R> {
         let size = self.long("its byte size")?;
         let size = within(size, MAX_BLOCK_BYTES, "its byte size")?;
         let start = self.frame.len();
+        // Room for the data and the marker at once: reserving for each in turn would let
+        // the second reservation double a buffer already at the limit.
+        self.frame.reserve_exact(size + MARKER_LEN);
         self.read_to(size, "the end of its data")?;
         self.read_to(MARKER_LEN, "its sync marker")?;
         if self.frame[start + size..] != self.header.sync {
@@ -271,5 +274,38 @@ impl<R: BufRead> Iterator for Encounters<R> {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufReader, Read};
+
+    use super::*;
+    use crate::codec::container::{Codec, ContainerWriter};
+
+    /// Found by fuzzing with a malloc limit (`container_stream`): a block of the size
+    /// limit was read into a buffer that then doubled for its sync marker, 128 MiB.
+    #[test]
+    fn a_block_of_the_size_limit_is_framed_in_one_buffer_of_its_size() {
+        let header = ContainerWriter::new(Vec::new(), Codec::Null)
+            .and_then(ContainerWriter::finish)
+            .expect("a header");
+        let sync = header[header.len() - MARKER_LEN..].to_vec();
+        // One record, MAX_BLOCK_BYTES of data (zig-zag varints), the data, the marker.
+        let mut frame_head = vec![0x02];
+        let mut size = (MAX_BLOCK_BYTES as u64) << 1;
+        while size >= 0x80 {
+            frame_head.push(size as u8 | 0x80);
+            size >>= 7;
+        }
+        frame_head.push(size as u8);
+        let data = std::io::repeat(0).take(MAX_BLOCK_BYTES as u64);
+        let file = header.chain(&frame_head[..]).chain(data).chain(&sync[..]);
+        let mut encounters = Encounters::open(BufReader::new(file)).expect("the header reads");
+        assert!(encounters.next().is_some());
+        let framed = frame_head.len() + MAX_BLOCK_BYTES + MARKER_LEN;
+        assert_eq!(encounters.frame.len(), framed);
+        assert_eq!(encounters.frame.capacity(), framed);
     }
 }
