@@ -5,7 +5,7 @@
 //! worker all go through [`Pipeline::process`], so they screen identically.
 
 use crate::codec::{DecodeError, Decoder, EncodeError, Encoder, InputFormat, OutputFormat};
-use crate::domain::{Encounter, Outcome, Source, Timestamp};
+use crate::domain::{Encounter, Outcome, Source, Timestamp, analytics};
 use crate::rules::{Engine, Screening};
 
 /// The crate version, stamped on every outcome as `engine_version`.
@@ -86,7 +86,8 @@ impl Pipeline {
     }
 }
 
-/// Wraps a screening in the outcome envelope (CONTRACT.md §2).
+/// Wraps a screening in the outcome envelope (CONTRACT.md §2), with the encounter's
+/// dimensions and amounts for analytics.
 pub fn outcome(
     event: Encounter,
     screening: Screening,
@@ -94,6 +95,9 @@ pub fn outcome(
     screened_at: Timestamp,
     source: Option<Source>,
 ) -> Outcome {
+    let dates = analytics::service_dates(&event);
+    let billed_cents = analytics::billed_cents(&event);
+    let at_risk_cents = analytics::at_risk_cents(&event, &screening.findings);
     Outcome {
         event_id: event.event_id,
         claim_id: event.claim_id,
@@ -106,5 +110,53 @@ pub fn outcome(
         engine_version: ENGINE_VERSION.to_owned(),
         screened_at,
         source,
+        payer_id: Some(event.payer.payer_id),
+        plan_type: Some(event.payer.plan_type),
+        rendering_npi: Some(event.rendering_provider.npi),
+        rendering_discipline: Some(event.rendering_provider.discipline),
+        first_date_of_service: dates.map(|(first, _)| first),
+        last_date_of_service: dates.map(|(_, last)| last),
+        billed_cents: Some(billed_cents),
+        at_risk_cents: Some(at_risk_cents),
+        alert: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Discipline, PlanType};
+    use crate::testing::{RENDERING_NPI, clean_encounter, date};
+
+    #[test]
+    fn an_outcome_carries_the_encounters_dimensions_and_amounts() {
+        let mut event = clean_encounter();
+        event.service_lines[0].units = 2; // TR-001: ERROR on line 1 (5 000 cents)
+        event.service_lines[1].date_of_service = date(2026, 3, 4);
+        event.service_lines[1].charge_cents = 7_000;
+        let outcome = Pipeline::with_defaults().screen(event, Timestamp(0), None);
+        assert_eq!(
+            (
+                outcome.payer_id.as_deref(),
+                outcome.plan_type,
+                outcome.rendering_npi.as_deref(),
+                outcome.rendering_discipline,
+            ),
+            (
+                Some("00882"),
+                Some(PlanType::MedicarePartB),
+                Some(RENDERING_NPI),
+                Some(Discipline::PhysicalTherapist)
+            )
+        );
+        assert_eq!(
+            (outcome.first_date_of_service, outcome.last_date_of_service),
+            (Some(date(2026, 3, 2)), Some(date(2026, 3, 4)))
+        );
+        assert_eq!(outcome.findings[0].rule_id, "TR-001");
+        assert_eq!(
+            (outcome.billed_cents, outcome.at_risk_cents, outcome.alert),
+            (Some(12_000), Some(5_000), None)
+        );
     }
 }

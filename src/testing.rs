@@ -7,9 +7,9 @@
 use std::sync::OnceLock;
 
 use crate::domain::{
-    BodyRegion, ClaimFrequency, Date, Diagnosis, Discipline, Encounter, Episode, Payer,
-    PerformedBy, PlanOfCare, PlanType, RenderingProvider, ServiceLine, Severity, Timestamp,
-    Traction, TractionMethod, TractionMode,
+    BodyRegion, ClaimFrequency, Date, Diagnosis, Discipline, Encounter, Episode, Finding, Outcome,
+    Payer, PerformedBy, PlanOfCare, PlanType, RenderingProvider, ServiceLine, Severity, Source,
+    Timestamp, Traction, TractionMethod, TractionMode, Verdict,
 };
 use crate::rules::pack::BUILT_IN;
 use crate::rules::{Engine, Screening};
@@ -253,10 +253,57 @@ pub fn cervical(mut event: Encounter) -> Encounter {
     event
 }
 
+/// A FAIL outcome with every field set but `alert`: an ERROR on line 1 (5 000 of the
+/// 15 000 cents billed at risk) and an event-level WARNING.
+pub fn sample_outcome() -> Outcome {
+    Outcome {
+        event_id: "evt-1".into(),
+        claim_id: "CLM-1".into(),
+        patient_id: "pt-1".into(),
+        verdict: Verdict::Fail,
+        risk_score: 50,
+        traction_lines: 1,
+        findings: vec![
+            Finding {
+                rule_id: "TR-001".into(),
+                severity: Severity::Error,
+                line_number: Some(1),
+                message: "97012 billed with 2 units".into(),
+                remediation: Some("Bill one unit per date of service".into()),
+                reference: Some("untimed code, 1 unit/DOS".into()),
+            },
+            Finding {
+                rule_id: "TR-030".into(),
+                severity: Severity::Warning,
+                line_number: None,
+                message: "thoracic traction".into(),
+                remediation: None,
+                reference: None,
+            },
+        ],
+        rule_pack_version: "2026.1".into(),
+        engine_version: "0.1.0".into(),
+        screened_at: Timestamp(1_767_225_600_123),
+        source: Some(Source {
+            topic: "encounters".into(),
+            partition: 3,
+            offset: 42,
+        }),
+        payer_id: Some("00882".into()),
+        plan_type: Some(PlanType::MedicarePartB),
+        rendering_npi: Some(RENDERING_NPI.into()),
+        rendering_discipline: Some(Discipline::PhysicalTherapist),
+        first_date_of_service: Some(dos()),
+        last_date_of_service: Some(date(2026, 3, 4)),
+        billed_cents: Some(15_000),
+        at_risk_cents: Some(5_000),
+        alert: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Verdict;
 
     #[test]
     fn clean_encounter_passes_for_every_plan_type() {

@@ -9,8 +9,9 @@ use serde::{Serialize, Serializer};
 
 use super::error::{self, DecodeError, EncodeError};
 use crate::domain::{
-    BodyRegion, ClaimFrequency, Date, Diagnosis, Encounter, Episode, Finding, Outcome, Payer,
-    PlanOfCare, RenderingProvider, ServiceLine, Source, Timestamp, Traction, Verdict,
+    Alert, BodyRegion, ClaimFrequency, Date, Diagnosis, Discipline, Encounter, Episode, Finding,
+    Outcome, Payer, PlanOfCare, PlanType, RenderingProvider, ServiceLine, Source, Timestamp,
+    Traction, Verdict,
 };
 
 /// Parses one encounter (normalisation is the caller's).
@@ -107,6 +108,15 @@ struct OutcomeJson<'a> {
     engine_version: &'a str,
     screened_at: Rfc3339,
     source: Option<&'a Source>,
+    payer_id: Option<&'a str>,
+    plan_type: Option<PlanType>,
+    rendering_npi: Option<&'a str>,
+    rendering_discipline: Option<Discipline>,
+    first_date_of_service: Option<IsoDate>,
+    last_date_of_service: Option<IsoDate>,
+    billed_cents: Option<i64>,
+    at_risk_cents: Option<i64>,
+    alert: Option<&'a Alert>,
 }
 
 impl<'a> From<&'a Outcome> for OutcomeJson<'a> {
@@ -123,6 +133,15 @@ impl<'a> From<&'a Outcome> for OutcomeJson<'a> {
             engine_version: &outcome.engine_version,
             screened_at: Rfc3339(outcome.screened_at),
             source: outcome.source.as_ref(),
+            payer_id: outcome.payer_id.as_deref(),
+            plan_type: outcome.plan_type,
+            rendering_npi: outcome.rendering_npi.as_deref(),
+            rendering_discipline: outcome.rendering_discipline,
+            first_date_of_service: outcome.first_date_of_service.map(IsoDate),
+            last_date_of_service: outcome.last_date_of_service.map(IsoDate),
+            billed_cents: outcome.billed_cents,
+            at_risk_cents: outcome.at_risk_cents,
+            alert: outcome.alert.as_ref(),
         }
     }
 }

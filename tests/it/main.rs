@@ -3,6 +3,7 @@
 mod check;
 mod codec;
 mod fixtures;
+mod outcome_evolution;
 mod pipeline;
 mod properties;
 mod registry;
