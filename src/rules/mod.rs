@@ -11,12 +11,14 @@
 //! [`Emitter`]: the engine evaluates rules in catalogue (id) order, so the findings of every
 //! earlier rule, as that payer's profile let it report them, are there to read.
 
+pub mod alerts;
 pub mod catalogue;
 mod context;
 mod engine;
 pub mod icd10;
 pub mod pack;
 
+pub use alerts::AlertPolicy;
 pub use context::{Context, PointedDiagnosis};
 pub use engine::{Engine, Screening, in_scope};
 pub use pack::{DiagnosisClass, PackError, RulePack};

@@ -39,6 +39,7 @@ pub struct RulePack {
     pub thresholds: Thresholds,
     pub procedures: ProcedureLists,
     pub diagnoses: DiagnosisLists,
+    pub alerts: super::alerts::AlertPolicy,
 }
 
 /// How one rule is configured in the built-in profile.
@@ -246,6 +247,7 @@ struct PackFile {
     diagnoses: DiagnosesFile,
     #[serde(default)]
     profiles: BTreeMap<String, ProfileRow>,
+    alerts: Option<super::alerts::AlertsFile>,
 }
 
 #[derive(Deserialize)]
@@ -371,6 +373,7 @@ impl RulePack {
             thresholds: validate_thresholds(file.thresholds)?,
             procedures: validate_procedures(file.procedures)?,
             diagnoses: validate_diagnoses(file.diagnoses)?,
+            alerts: super::alerts::validate(file.alerts, rule_ids)?,
         })
     }
 }

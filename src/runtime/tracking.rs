@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use super::admin::Health;
 use super::offsets::{OffsetTracker, Partition};
 use super::shutdown::Shutdown;
-use crate::domain::Verdict;
+use crate::domain::{AlertCondition, Verdict};
 use crate::metrics::Metrics;
 
 pub struct Shared {
@@ -80,7 +80,8 @@ impl Drop for Permit {
 /// What was produced for an input message.
 #[derive(Clone, Copy, Debug)]
 pub enum Produced {
-    Outcome(Verdict),
+    /// An outcome, and the condition of its copy on the alerts topic when it alerted.
+    Outcome(Verdict, Option<AlertCondition>),
     DeadLetter(&'static str),
 }
 
@@ -97,8 +98,8 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// `records` = how many records must be acknowledged (2 when a FAIL also goes to the
-    /// alerts topic).
+    /// `records` = how many records must be acknowledged (2 when the outcome also goes to
+    /// the alerts topic).
     pub fn new(
         partition: Partition,
         offset: i64,
@@ -126,7 +127,12 @@ impl Pending {
         shared.tracker().done(&self.partition, self.offset);
         let elapsed = self.consumed_at.elapsed();
         match self.produced {
-            Produced::Outcome(verdict) => shared.metrics.outcome_delivered(verdict, elapsed),
+            Produced::Outcome(verdict, alert) => {
+                shared.metrics.outcome_delivered(verdict, elapsed);
+                if let Some(condition) = alert {
+                    shared.metrics.alert_delivered(condition);
+                }
+            }
             Produced::DeadLetter(reason) => shared.metrics.dead_letter_delivered(reason, elapsed),
         }
     }

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
+use rdkafka::message::{BorrowedMessage, Header, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{info, info_span, warn};
@@ -29,9 +29,10 @@ use super::kafka::{ConsumerCtx, ProducerCtx, Role, client_config, commit_sync, s
 use super::offsets::Partition;
 use super::registry::{RegistryClient, RegistryError};
 use super::tracking::{Pending, Permit, Produced, Shared};
-use crate::codec::DecodeError;
-use crate::domain::{Encounter, Source, Timestamp, Verdict};
+use crate::codec::{DecodeError, EncodeError};
+use crate::domain::{AlertCondition, Encounter, Outcome, Source, Timestamp};
 use crate::pipeline::{self, Pipeline};
+use crate::rules::alerts;
 
 /// What the loop needs to know; built from the validated settings.
 #[derive(Clone, Debug)]
@@ -374,7 +375,7 @@ impl Worker {
             partition: job.partition.partition,
             offset: job.offset,
         };
-        let outcome = pipeline::outcome(
+        let mut outcome = pipeline::outcome(
             event,
             screening,
             engine.rule_pack_version(),
@@ -387,12 +388,18 @@ impl Worker {
                 .fail(format!("cannot encode an outcome: {error}"));
             return;
         }
-        let alerts = self
-            .alerts_topic
-            .as_deref()
-            .filter(|_| outcome.verdict == Verdict::Fail);
-        let records = if alerts.is_some() { 2 } else { 1 };
-        let produced = Produced::Outcome(outcome.verdict);
+        let alert = match self.alert_of(&mut outcome) {
+            Ok(alert) => alert,
+            Err(error) => {
+                self.shared
+                    .shutdown
+                    .fail(format!("cannot encode an alert: {error}"));
+                return;
+            }
+        };
+        let condition = alert.as_ref().map(|(condition, _)| *condition);
+        let records = if alert.is_some() { 2 } else { 1 };
+        let produced = Produced::Outcome(outcome.verdict, condition);
         let pending = Arc::new(Pending::new(
             job.partition,
             job.offset,
@@ -403,10 +410,36 @@ impl Worker {
         ));
         let key = Some(outcome.claim_id.as_bytes());
         if self.send(&self.output_topic, key, Some(buffer), None, &pending) {
-            if let Some(alerts) = alerts {
-                self.send(alerts, key, Some(buffer), None, &pending);
+            if let (Some(topic), Some((condition, bytes))) = (&self.alerts_topic, alert) {
+                let headers = OwnedHeaders::new().insert(Header {
+                    key: alerts::CONDITION_HEADER,
+                    value: Some(condition.as_str()),
+                });
+                self.send(topic, key, Some(&bytes), Some(headers), &pending);
             }
         }
+    }
+
+    /// With an alerts topic, asks the alert policy about `outcome` (already encoded for the
+    /// outcomes topic); when it alerts, sets `outcome.alert` and returns the condition and
+    /// the alert record's bytes.
+    fn alert_of(
+        &self,
+        outcome: &mut Outcome,
+    ) -> Result<Option<(AlertCondition, Vec<u8>)>, EncodeError> {
+        let policy = &self.pipeline.engine().pack().alerts;
+        let Some(alert) = self
+            .alerts_topic
+            .as_ref()
+            .and_then(|_| policy.decide(outcome))
+        else {
+            return Ok(None);
+        };
+        let condition = alert.condition;
+        outcome.alert = Some(alert);
+        let mut bytes = Vec::new();
+        self.pipeline.encode(outcome, &mut bytes)?;
+        Ok(Some((condition, bytes)))
     }
 
     fn publish_dead_letter(&self, error: &DecodeError, job: Job) {
