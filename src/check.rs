@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use serde_json::value::RawValue;
 
+use crate::codec::container::OutcomeWriter;
 use crate::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
 use crate::domain::{Outcome, Severity, Timestamp, Verdict};
 use crate::pipeline::Pipeline;
@@ -28,6 +29,8 @@ pub enum CheckFormat {
     Jsonl,
     /// A table for humans, with a summary.
     Table,
+    /// An Avro object container file of ScreeningOutcomes (what `report` reads).
+    Avro,
 }
 
 pub struct CheckOptions {
@@ -234,6 +237,10 @@ fn report_reject(place: &str, error: &DecodeError, err: &mut dyn Write) {
     let _ = writeln!(err, "error: {place}: {} ({})", error, error.code());
 }
 
+fn no_container() -> io::Error {
+    io::Error::other("cannot start the Avro container file")
+}
+
 /// Prints outcomes as they come and keeps the counts for the summary.
 struct Report<'w> {
     /// The output was closed by its reader.
@@ -242,6 +249,8 @@ struct Report<'w> {
     out: &'w mut dyn Write,
     verdicts: BTreeMap<Verdict, usize>,
     rules: BTreeMap<(String, Severity), usize>,
+    /// For `--format avro`: the container file, its finished blocks passed on to `out`.
+    avro: Option<OutcomeWriter<Vec<u8>>>,
 }
 
 impl<'w> Report<'w> {
@@ -252,6 +261,9 @@ impl<'w> Report<'w> {
             out,
             verdicts: BTreeMap::new(),
             rules: BTreeMap::new(),
+            avro: (format == CheckFormat::Avro)
+                .then(|| OutcomeWriter::new(Vec::new()).ok())
+                .flatten(),
         }
     }
 
@@ -269,6 +281,7 @@ impl<'w> Report<'w> {
         let written = match self.format {
             CheckFormat::Jsonl => writeln!(self.out, "{}", codec::json::outcome_to_json(outcome)),
             CheckFormat::Table => self.table_row(outcome),
+            CheckFormat::Avro => self.avro_record(outcome),
         };
         self.unless_closed(written)
     }
@@ -317,6 +330,14 @@ impl<'w> Report<'w> {
         Ok(())
     }
 
+    fn avro_record(&mut self, outcome: &Outcome) -> io::Result<()> {
+        let file = self.avro.as_mut().ok_or_else(no_container)?;
+        file.write(outcome).map_err(io::Error::other)?;
+        self.out.write_all(file.get_mut())?;
+        file.get_mut().clear();
+        Ok(())
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         if self.closed {
             return Ok(());
@@ -324,6 +345,11 @@ impl<'w> Report<'w> {
         let mut written = Ok(());
         if self.format == CheckFormat::Table {
             written = self.summary();
+        }
+        if self.format == CheckFormat::Avro {
+            let file = self.avro.take().ok_or_else(no_container)?;
+            let rest = file.finish().map_err(io::Error::other)?;
+            written = self.out.write_all(&rest);
         }
         let flushed = written.and_then(|()| self.out.flush());
         self.unless_closed(flushed)

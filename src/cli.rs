@@ -48,6 +48,8 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Screen encounter files offline (JSON Lines, JSON array or Avro container files).
     Check(CheckArgs),
+    /// Write an HTML audit report of outcomes (files, or a topic over a period).
+    Report(crate::report::ReportArgs),
 }
 
 #[derive(Debug, Default, clap::Args)]

@@ -22,6 +22,7 @@ pub mod domain;
 pub mod generate;
 pub mod metrics;
 pub mod pipeline;
+pub mod report;
 pub mod rules;
 pub mod runtime;
 pub mod synth;

@@ -1,7 +1,7 @@
 //! The `traction-screen` binary: parse the command line, set up logging, run the subcommand.
 //!
 //! Exit status: 0 on success (or a clean shutdown), 1 on a runtime failure, 2 on a usage or
-//! configuration error; `check` has its own statuses (CONTRACT.md §5).
+//! configuration error; `check` (CONTRACT.md §5) and `report` have their own statuses.
 
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
@@ -15,7 +15,7 @@ use traction_screen::config::{
 };
 use traction_screen::generate::{self, GenerateSpec};
 use traction_screen::runtime::shutdown::{self, Shutdown};
-use traction_screen::{demo, telemetry};
+use traction_screen::{demo, report, telemetry};
 
 const CONFIG_ERROR: u8 = 2;
 
@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Run(args) => finish(RunSettings::from_args(&args).map(run)),
         Command::Demo(args) => finish(DemoSettings::from_args(&args).map(|s| run_demo(&s))),
         Command::Generate(args) => finish(GenerateSettings::from_args(&args).map(run_generate)),
+        Command::Report(args) => ExitCode::from(report::main(&args)),
     }
 }
 

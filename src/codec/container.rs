@@ -1,4 +1,5 @@
-//! Avro object container files of `EncounterEvent`s, for `check` and for users' tests.
+//! Avro object container files: of `EncounterEvent`s, for `check` and for users' tests, and
+//! of `ScreeningOutcome`s, which `check --format avro` writes and `report` reads.
 //!
 //! A file carries its writer schema in its header, so any schema compatible with ours
 //! reads (same resolution as the message decoder: by field name, with serde defaults).
@@ -12,14 +13,14 @@ use std::io::Write;
 use serde::de::{Deserialize, DeserializeSeed, Deserializer};
 use serde_avro_fast::de::read::SliceRead;
 use serde_avro_fast::object_container_file_encoding::{
-    Compression, CompressionLevel, Reader, WriterBuilder,
+    Compression, CompressionLevel, Reader, Writer, WriterBuilder,
 };
 use serde_avro_fast::ser::SerializerConfig;
 
-use super::avro::{ENCOUNTER, from_de_error};
+use super::avro::{ENCOUNTER, OUTCOME, from_de_error};
 use super::error::{self, DecodeError, EncodeError};
 use super::{limits, normalize};
-use crate::domain::Encounter;
+use crate::domain::{Encounter, Outcome};
 
 /// The first four bytes of every object container file.
 pub const MAGIC: &[u8; 4] = b"Obj\x01";
@@ -110,6 +111,43 @@ pub fn write_encounters<'e, W: Write>(
         file.serialize(event).map_err(|_| avro_error())?;
     }
     file.into_inner().map_err(|_| avro_error())
+}
+
+/// Writes outcomes one at a time as an object container file with our schema,
+/// deflate-compressed. Records reach `W` a block (about 64 KiB) at a time.
+pub struct OutcomeWriter<W: Write>(Writer<'static, 'static, W>);
+
+impl<W: Write> OutcomeWriter<W> {
+    pub fn new(writer: W) -> Result<Self, EncodeError> {
+        WriterBuilder::with_owned_config(SerializerConfig::new(&OUTCOME))
+            .compression(Compression::Deflate {
+                level: CompressionLevel::default(),
+            })
+            .build(writer)
+            .map(Self)
+            .map_err(|_| outcome_error())
+    }
+
+    pub fn write(&mut self, outcome: &Outcome) -> Result<(), EncodeError> {
+        self.0.serialize(outcome).map_err(|_| outcome_error())
+    }
+
+    /// What was written so far (e.g. to pass finished blocks on from a `Vec<u8>`).
+    pub fn get_mut(&mut self) -> &mut W {
+        self.0.inner_mut()
+    }
+
+    /// Writes the last block; returns the writer.
+    pub fn finish(self) -> Result<W, EncodeError> {
+        self.0.into_inner().map_err(|_| outcome_error())
+    }
+}
+
+fn outcome_error() -> EncodeError {
+    EncodeError::Avro {
+        record: "ScreeningOutcome",
+        path: String::new(),
+    }
 }
 
 #[cfg(test)]

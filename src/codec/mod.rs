@@ -27,6 +27,9 @@ use avro::{ENCOUNTER, OUTCOME, WriterSchemas};
 pub const ENCOUNTER_SCHEMA: &str = include_str!("../../schemas/encounter_event.avsc");
 /// The `ScreeningOutcome` Avro schema (`schemas/screening_outcome.avsc`).
 pub const OUTCOME_SCHEMA: &str = include_str!("../../schemas/screening_outcome.avsc");
+/// The first published `ScreeningOutcome` schema, before the analytics fields: outcomes
+/// written with it (single-object framing names it by fingerprint) are still read.
+pub const OUTCOME_SCHEMA_V1: &str = include_str!("../../schemas/history/screening_outcome.v1.avsc");
 
 /// How input message values are framed (`--input-format`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

@@ -7,6 +7,7 @@ mod outcome_evolution;
 mod pipeline;
 mod properties;
 mod registry;
+mod report;
 mod schemas;
 mod support;
 mod tansu;

@@ -1,5 +1,5 @@
 //! The outcome schema evolves by optional fields only (CONTRACT.md): a reader with the
-//! first published schema (`tests/fixtures/schemas/screening_outcome.v1.avsc`) reads the
+//! first published schema (`schemas/history/screening_outcome.v1.avsc`) reads the
 //! outcomes we write now, and our reader reads the outcomes written with that schema.
 //! Checked with apache-avro's schema resolution (the Java-compatible reference) and with
 //! our own decoding path.
@@ -10,7 +10,7 @@ use traction_screen::codec::{self, Encoder, OUTCOME_SCHEMA, OutputFormat};
 use traction_screen::domain::{Alert, AlertCondition, Outcome};
 use traction_screen::testing::sample_outcome;
 
-const V1_SCHEMA: &str = include_str!("../fixtures/schemas/screening_outcome.v1.avsc");
+const V1_SCHEMA: &str = traction_screen::codec::OUTCOME_SCHEMA_V1;
 
 /// Fields the first schema had, in its order.
 const V1_FIELDS: [&str; 11] = [
@@ -59,7 +59,7 @@ fn as_v1(outcome: Outcome) -> Outcome {
 }
 
 /// The Avro datum our encoder writes (the single-object header stripped).
-fn encoded_datum(outcome: &Outcome) -> Vec<u8> {
+pub fn encoded_datum(outcome: &Outcome) -> Vec<u8> {
     let mut out = Vec::new();
     Encoder::new(OutputFormat::AvroSingleObject, None)
         .expect("valid")
@@ -100,13 +100,16 @@ fn a_reader_with_the_first_schema_reads_a_new_outcome_without_the_added_fields()
     assert_eq!(read, as_v1(new_outcome()));
 }
 
-/// An outcome as a v1 writer wrote it: the new datum resolved to v1, written with v1.
-fn v1_datum() -> Vec<u8> {
+/// `outcome` as a v1 writer knew it: our datum resolved to the v1 schema.
+pub fn v1_value(outcome: &Outcome) -> AvroValue {
     let (v1, now) = (apache(V1_SCHEMA), apache(OUTCOME_SCHEMA));
-    let datum = encoded_datum(&new_outcome());
-    let value = apache_avro::from_avro_datum(&now, &mut datum.as_slice(), Some(&v1))
-        .expect("resolves to v1");
-    apache_avro::to_avro_datum(&v1, value).expect("a v1 datum")
+    let datum = encoded_datum(outcome);
+    apache_avro::from_avro_datum(&now, &mut datum.as_slice(), Some(&v1)).expect("resolves to v1")
+}
+
+/// An outcome as a v1 writer wrote it.
+fn v1_datum() -> Vec<u8> {
+    apache_avro::to_avro_datum(&apache(V1_SCHEMA), v1_value(&new_outcome())).expect("a v1 datum")
 }
 
 #[test]
