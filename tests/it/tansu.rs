@@ -14,11 +14,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::thread;
+use std::time::Duration;
 
-use traction_screen::codec::json::encounter_to_json;
+use traction_screen::codec::json::{encounter_to_json, outcome_to_json};
+use traction_screen::domain::{Outcome, Timestamp};
 use traction_screen::metrics::DEAD_LETTER_REASONS;
 use traction_screen::synth::Synth;
 
+use crate::report;
 use crate::support::child::Service;
 use crate::support::events::{self, Input};
 use crate::support::kafka::{Message, Offsets, Placed, TopicReader, produce};
@@ -403,4 +407,65 @@ fn prometheus_scraping_the_service_counts_what_was_sent_and_fires_the_dead_lette
         },
     );
     service.stop();
+}
+
+/// Outcomes as JSON values keyed by claim id.
+fn outcome_messages(outcomes: &[Outcome]) -> Vec<Message> {
+    outcomes
+        .iter()
+        .map(|outcome| Message {
+            key: Some(outcome.claim_id.clone().into_bytes()),
+            payload: Some(outcome_to_json(outcome).into_bytes()),
+            headers: Vec::new(),
+        })
+        .collect()
+}
+
+/// Produces `messages` to `topic`, then returns an instant after all their timestamps.
+fn produce_then_mark(brokers: &str, topic: &str, messages: &[Message]) -> Timestamp {
+    produce(brokers, topic, messages, None, PRODUCER);
+    thread::sleep(Duration::from_millis(20));
+    let mark = Timestamp::now();
+    thread::sleep(Duration::from_millis(20));
+    mark
+}
+
+#[test]
+fn a_report_over_a_period_reads_only_the_outcomes_and_dead_letters_of_that_period() {
+    let Some(brokers) = broker() else { return };
+    let names = names("report");
+    create_topics(&brokers, &[(&names.output, 2), (&names.dlq, 1)]);
+    let outcomes: Vec<Outcome> = events::encounters(11, 45)
+        .iter()
+        .filter_map(|input| input.outcome().cloned())
+        .collect();
+    let (before, rest) = outcomes.split_at(15);
+    let (during, after) = rest.split_at(15);
+
+    produce_then_mark(&brokers, &names.dlq, &report::dead_letters()[..2]);
+    let from = produce_then_mark(&brokers, &names.output, &outcome_messages(before));
+    produce_then_mark(&brokers, &names.output, &outcome_messages(during));
+    let until = produce_then_mark(&brokers, &names.dlq, &report::dead_letters());
+    produce_then_mark(&brokers, &names.output, &outcome_messages(after));
+    produce_then_mark(&brokers, &names.dlq, &report::dead_letters()[..1]);
+
+    let (from, until) = (from.to_rfc3339(), until.to_rfc3339());
+    let run = report::report(&[
+        "--brokers",
+        &brokers,
+        "--topic",
+        &names.output,
+        "--dlq-topic",
+        &names.dlq,
+        "--from",
+        &from,
+        "--until",
+        &until,
+    ]);
+    assert_eq!((run.status, run.err.as_str()), (Some(0), ""));
+    assert_eq!(report::totals(&run.page), report::expected_totals(during));
+    assert_eq!(
+        report::dead_letter_rows(&run.page),
+        report::expected_dead_letter_rows()
+    );
 }
