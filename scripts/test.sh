@@ -7,8 +7,9 @@
 # integration tests that run the real binary against librdkafka's in-process mock cluster
 # (all through `cargo test`); then the deployment files with the real tools
 # (scripts/deploy-check.sh: promtool, docker-compose, kubernetes-validate) and the
-# real-broker tier against a `tansu` process (scripts/tansu-tier.sh). Without their tools
-# installed those two are skipped with a notice, except under CI=true, where they must run.
+# real-broker tier against a `tansu` process (scripts/tansu-tier.sh), and the report page in a
+# real headless Chromium (scripts/browser-check.sh). Without their tools installed those three
+# are skipped with a notice, except under CI=true, where they must run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,6 +45,10 @@ echo "==> deployment files (scripts/deploy-check.sh)"
 run_when_installed scripts/deploy-check.sh \
   "apt-get install prometheus docker-compose; pip install kubernetes-validate==1.34.1" \
   promtool docker-compose kubernetes-validate
+
+echo "==> report page in a headless browser (scripts/browser-check.sh)"
+run_when_installed scripts/browser-check.sh \
+  "apt-get install chromium; Node.js 20 or later with npm" chromium node npm
 
 echo "==> real-broker tier (tansu)"
 run_when_installed scripts/tansu-tier.sh \

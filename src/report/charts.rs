@@ -7,7 +7,9 @@ use plotters::coord::types::RangedCoordi32;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-const WIDTH: u32 = 760;
+/// Chart widths in pixels: one column of the page, or half of it.
+pub const FULL: u32 = 760;
+pub const HALF: u32 = 540;
 const FONT: &str = "sans-serif";
 /// plotters' SVG backend writes font sizes divided by 1.24: 16 gives about 13 px.
 const LABEL_SIZE: u32 = 16;
@@ -24,6 +26,7 @@ pub struct Series<'a> {
 /// Columns over `categories`, each stacking the `series` values of that category (bottom
 /// to top in `series` order). `y_label` formats the value axis.
 pub fn stacked_columns(
+    width: u32,
     categories: &[String],
     series: &[Series<'_>],
     y_desc: &str,
@@ -33,10 +36,13 @@ pub fn stacked_columns(
     let totals: Vec<f64> = (0..n)
         .map(|i| series.iter().map(|s| s.values[i]).sum())
         .collect();
-    let top = totals.iter().copied().fold(0.0, f64::max).max(1.0) * 1.15;
+    // With a legend (more than one series), headroom above the highest column keeps the
+    // legend clear of it.
+    let headroom = if series.len() > 1 { 1.75 } else { 1.15 };
+    let top = totals.iter().copied().fold(0.0, f64::max).max(1.0) * headroom;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, 320)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, 300)).into_drawing_area();
         root.fill(&WHITE).map_err(text)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(14)
@@ -79,7 +85,7 @@ pub fn stacked_columns(
         if series.len() > 1 {
             chart
                 .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
+                .position(SeriesLabelPosition::UpperRight)
                 .background_style(WHITE.mix(0.85))
                 .border_style(AXIS)
                 .label_font((FONT, LABEL_SIZE))
@@ -94,6 +100,7 @@ pub fn stacked_columns(
 /// One bar per row, top to bottom, its value written at its end with `value_label`.
 /// `x_max` is the end of the value axis (e.g. 1.0 for rates).
 pub fn horizontal_bars(
+    width: u32,
     rows: &[(String, f64)],
     color: RGBColor,
     x_max: f64,
@@ -103,7 +110,7 @@ pub fn horizontal_bars(
     let height = 40 + 26 * n as u32;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         root.fill(&WHITE).map_err(text)?;
         let mut chart = ChartBuilder::on(&root)
             .margin(10)
@@ -202,6 +209,7 @@ mod tests {
     #[test]
     fn stacked_columns_draw_one_rectangle_per_nonzero_value_and_label_each_category() {
         let svg = stacked_columns(
+            HALF,
             &categories(&["2026-02", "2026-03"]),
             &[
                 Series {
@@ -233,8 +241,8 @@ mod tests {
     #[test]
     fn horizontal_bars_label_rows_and_values_and_escape_text() {
         let rows = vec![("<P1>".to_owned(), 0.5), ("P2".to_owned(), 0.25)];
-        let svg =
-            horizontal_bars(&rows, BLUE, 1.0, &|v| format!("{:.0}%", v * 100.0)).expect("draws");
+        let svg = horizontal_bars(FULL, &rows, BLUE, 1.0, &|v| format!("{:.0}%", v * 100.0))
+            .expect("draws");
         assert_eq!(texts(&svg), ["P2", "&lt;P1&gt;", "50%", "25%"]);
         assert!(!svg.contains("<P1>"));
     }
@@ -247,8 +255,8 @@ mod tests {
             color: RED,
             values: vec![0.0],
         }];
-        assert!(stacked_columns(&one, &series, "$", &|v| format!("{v}")).is_ok());
+        assert!(stacked_columns(HALF, &one, &series, "$", &|v| format!("{v}")).is_ok());
         let rows = vec![("TR-001".to_owned(), 0.0)];
-        assert!(horizontal_bars(&rows, BLUE, 0.0, &|v| format!("{v}")).is_ok());
+        assert!(horizontal_bars(HALF, &rows, BLUE, 0.0, &|v| format!("{v}")).is_ok());
     }
 }

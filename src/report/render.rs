@@ -8,7 +8,7 @@ use plotters::style::RGBColor;
 use serde::Serialize;
 
 use super::aggregate::{RateRow, Summary};
-use super::charts::{self, Series};
+use super::charts::{self, FULL, HALF, Series};
 use crate::domain::Timestamp;
 
 const TEMPLATE: &str = include_str!("page.html");
@@ -81,6 +81,7 @@ fn draw(summary: &Summary) -> Result<Charts, String> {
             values,
         });
         charts.verdicts = Some(charts::stacked_columns(
+            HALF,
             &months,
             &verdicts,
             "outcomes",
@@ -92,10 +93,11 @@ fn draw(summary: &Summary) -> Result<Charts, String> {
             values: column(&|m| m.at_risk_cents as f64 / 100.0),
         }];
         charts.at_risk = Some(charts::stacked_columns(
+            HALF,
             &months,
             &at_risk,
-            "US dollars at risk",
-            &|v| dollars((v * 100.0).round() as i64),
+            "",
+            &whole_dollars,
         )?);
     }
     if !summary.rules.is_empty() {
@@ -104,7 +106,7 @@ fn draw(summary: &Summary) -> Result<Charts, String> {
             .iter()
             .map(|r| (r.rule_id.clone(), r.findings as f64))
             .collect();
-        charts.rules = Some(counts(&rows, RULES)?);
+        charts.rules = Some(counts(FULL, &rows, RULES)?);
     }
     charts.payers = rates(&summary.payers)?;
     charts.providers = rates(&summary.providers)?;
@@ -113,14 +115,14 @@ fn draw(summary: &Summary) -> Result<Charts, String> {
             .iter()
             .map(|(r, n)| (r.clone(), *n as f64))
             .collect();
-        charts.dead_letters = Some(counts(&rows, DEAD)?);
+        charts.dead_letters = Some(counts(FULL, &rows, DEAD)?);
     }
     Ok(charts)
 }
 
-fn counts(rows: &[(String, f64)], color: RGBColor) -> Result<String, String> {
+fn counts(width: u32, rows: &[(String, f64)], color: RGBColor) -> Result<String, String> {
     let max = rows.iter().map(|(_, n)| *n).fold(0.0, f64::max);
-    charts::horizontal_bars(rows, color, max * 1.1, &|v| format!("{v:.0}"))
+    charts::horizontal_bars(width, rows, color, max * 1.1, &|v| format!("{v:.0}"))
 }
 
 fn rates(rows: &[RateRow]) -> Result<Option<String>, String> {
@@ -128,7 +130,7 @@ fn rates(rows: &[RateRow]) -> Result<Option<String>, String> {
         return Ok(None);
     }
     let bars: Vec<(String, f64)> = rows.iter().map(|r| (r.key.clone(), r.fail_rate)).collect();
-    charts::horizontal_bars(&bars, FAIL, 1.0, &percent).map(Some)
+    charts::horizontal_bars(HALF, &bars, FAIL, 1.0, &percent).map(Some)
 }
 
 /// Cents as US dollars with thousands separators: `123456` → `$1,234.56`.
@@ -144,6 +146,17 @@ pub fn dollars(cents: i64) -> String {
         grouped.push(digit);
     }
     format!("{sign}${grouped}.{:02}", cents % 100)
+}
+
+/// Dollars for an axis: `3500.0` → `$3,500` (cents only below ten dollars).
+fn whole_dollars(value: f64) -> String {
+    let cents = (value * 100.0).round() as i64;
+    let text = dollars(cents);
+    if cents.abs() >= 1_000 {
+        text[..text.len() - 3].to_owned()
+    } else {
+        text
+    }
 }
 
 /// A rate 0-1 as a percentage with one decimal: `0.3333` → `33.3%`.
