@@ -327,17 +327,9 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::borrow::Cow;
 
     fn finding(rule_id: &'static str, severity: Severity) -> Finding {
-        Finding {
-            rule_id: Cow::Borrowed(rule_id),
-            severity,
-            line_number: None,
-            message: String::new(),
-            remediation: None,
-            reference: None,
-        }
+        crate::testing::finding(rule_id, severity, None)
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Rule tests start from [`clean_encounter`], change the one thing the rule is about, and
 //! assert the exact findings of that rule with [`findings_of`].
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::domain::{
@@ -251,6 +252,19 @@ pub fn cervical(mut event: Encounter) -> Encounter {
     }
     event.service_lines[0].body_region = Some(BodyRegion::Cervical);
     event
+}
+
+/// A finding of `rule_id` with this severity, on a line or (`None`) on the event, without
+/// text.
+pub fn finding(rule_id: &'static str, severity: Severity, line_number: Option<i32>) -> Finding {
+    Finding {
+        rule_id: Cow::Borrowed(rule_id),
+        severity,
+        line_number,
+        message: String::new(),
+        remediation: None,
+        reference: None,
+    }
 }
 
 /// A FAIL outcome with every field set but `alert`: an ERROR on line 1 (5 000 of the

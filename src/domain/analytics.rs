@@ -49,21 +49,12 @@ pub fn service_dates(event: &Encounter) -> Option<(Date, Date)> {
 
 #[cfg(test)]
 mod tests {
-    use std::borrow::Cow;
-
     use super::*;
     use crate::domain::ServiceLine;
-    use crate::testing::{clean_encounter, date, line};
+    use crate::testing::{self, clean_encounter, date, line};
 
     fn finding(severity: Severity, line_number: Option<i32>) -> Finding {
-        Finding {
-            rule_id: Cow::Borrowed("TR-001"),
-            severity,
-            line_number,
-            message: String::new(),
-            remediation: None,
-            reference: None,
-        }
+        testing::finding("TR-001", severity, line_number)
     }
 
     /// Three lines charging 100, 2 000 and 30 000 cents.

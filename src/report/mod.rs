@@ -15,6 +15,8 @@ pub mod aggregate;
 mod charts;
 pub mod read;
 pub mod render;
+#[cfg(test)]
+mod testing;
 pub mod topic;
 
 use std::collections::BTreeMap;

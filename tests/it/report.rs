@@ -101,12 +101,19 @@ fn outcomes_of_jsonl(path: &Path) -> Vec<Outcome> {
         .collect()
 }
 
-#[test]
-fn json_lines_and_the_avro_container_of_the_same_outcomes_give_the_same_page() {
+/// The outcomes of the catalogue fixtures, as `check` writes them in JSON Lines and in an
+/// Avro container: the two files (in a directory that lives as long as the first value).
+fn checked_files() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let (jsonl, avro) = (dir.path().join("o.jsonl"), dir.path().join("o.avro"));
     check_into(CheckFormat::Jsonl, &jsonl);
     check_into(CheckFormat::Avro, &avro);
+    (dir, jsonl, avro)
+}
+
+#[test]
+fn json_lines_and_the_avro_container_of_the_same_outcomes_give_the_same_page() {
+    let (_dir, jsonl, avro) = checked_files();
     let outcomes = outcomes_of_jsonl(&jsonl);
     assert!(outcomes.len() > 50, "{} outcomes", outcomes.len());
 
@@ -130,10 +137,7 @@ fn json_lines_and_the_avro_container_of_the_same_outcomes_give_the_same_page() {
 
 #[test]
 fn apache_avro_reads_the_container_check_writes() {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let (jsonl, avro) = (dir.path().join("o.jsonl"), dir.path().join("o.avro"));
-    check_into(CheckFormat::Jsonl, &jsonl);
-    check_into(CheckFormat::Avro, &avro);
+    let (_dir, jsonl, avro) = checked_files();
     let bytes = std::fs::read(&avro).expect("reads");
     let read: Vec<Outcome> = apache_avro::Reader::new(bytes.as_slice())
         .expect("a container file")

@@ -1,99 +1,39 @@
-use std::borrow::Cow;
-
 use super::*;
-use crate::domain::{Date, Finding, Timestamp};
-use crate::testing::{date, sample_outcome};
-
-/// An outcome of `payer` / `npi` first served on `dos`, with findings of `rules` (as
-/// (rule id, severity)); verdict and risk score follow from the severities.
-fn outcome(
-    event_id: &str,
-    payer: &str,
-    npi: &str,
-    dos: Date,
-    at_risk_cents: i64,
-    rules: &[(&'static str, Severity)],
-) -> Outcome {
-    let findings: Vec<Finding> = rules
-        .iter()
-        .map(|(rule_id, severity)| Finding {
-            rule_id: Cow::Borrowed(*rule_id),
-            severity: *severity,
-            line_number: None,
-            message: String::new(),
-            remediation: None,
-            reference: Some(Cow::Borrowed("from the finding")),
-        })
-        .collect();
-    let worst = findings.iter().map(|f| f.severity).max();
-    let verdict = match worst {
-        Some(Severity::Error) => Verdict::Fail,
-        Some(Severity::Warning) => Verdict::Review,
-        _ => Verdict::Pass,
-    };
-    let points: i32 = findings
-        .iter()
-        .map(|f| match f.severity {
-            Severity::Error => 40,
-            Severity::Warning => 10,
-            Severity::Info => 0,
-        })
-        .sum();
-    Outcome {
-        event_id: event_id.into(),
-        claim_id: format!("CLM-{event_id}"),
-        verdict,
-        risk_score: points.min(100),
-        findings,
-        payer_id: Some(payer.into()),
-        rendering_npi: Some(npi.into()),
-        first_date_of_service: Some(dos),
-        billed_cents: Some(10_000),
-        at_risk_cents: Some(at_risk_cents),
-        ..sample_outcome()
-    }
-}
+use crate::domain::Timestamp;
+use crate::report::testing::{PASS, outcome};
+use crate::testing::date;
 
 const ERROR: Severity = Severity::Error;
 const WARNING: Severity = Severity::Warning;
 
 /// Five outcomes over two months, two payers and two providers; one of them published twice.
 fn sample() -> Vec<Outcome> {
+    let e2 = outcome(
+        "e2",
+        ("P1", "N1", date(2026, 3, 9)),
+        (Verdict::Fail, 40),
+        5_000,
+        &[("TR-001", ERROR)],
+    );
     vec![
-        outcome("e1", "P1", "N1", date(2026, 3, 2), 0, &[]),
-        outcome(
-            "e2",
-            "P1",
-            "N1",
-            date(2026, 3, 9),
-            5_000,
-            &[("TR-001", ERROR)],
-        ),
+        outcome("e1", ("P1", "N1", date(2026, 3, 2)), PASS, 0, &[]),
+        e2.clone(),
         outcome(
             "e3",
-            "P2",
-            "N2",
-            date(2026, 2, 27),
+            ("P2", "N2", date(2026, 2, 27)),
+            (Verdict::Review, 10),
             0,
             &[("TR-030", WARNING)],
         ),
         outcome(
             "e4",
-            "P2",
-            "N1",
-            date(2026, 3, 16),
+            ("P2", "N1", date(2026, 3, 16)),
+            (Verdict::Fail, 90),
             10_000,
             &[("TR-001", ERROR), ("TR-001", ERROR), ("TR-030", WARNING)],
         ),
-        outcome("e5", "P1", "N2", date(2026, 2, 3), 0, &[]),
-        outcome(
-            "e2",
-            "P1",
-            "N1",
-            date(2026, 3, 9),
-            5_000,
-            &[("TR-001", ERROR)],
-        ),
+        outcome("e5", ("P1", "N2", date(2026, 2, 3)), PASS, 0, &[]),
+        e2,
     ]
 }
 
@@ -192,9 +132,8 @@ fn rules_rank_by_findings_and_carry_the_catalogue_title_and_reference() {
 fn a_rule_the_catalogue_no_longer_has_keeps_the_findings_reference_and_no_title() {
     let outcomes = [outcome(
         "e1",
-        "P1",
-        "N1",
-        date(2026, 3, 2),
+        ("P1", "N1", date(2026, 3, 2)),
+        (Verdict::Review, 10),
         0,
         &[("TR-999", WARNING)],
     )];
@@ -231,11 +170,11 @@ fn fail_rates_by_payer_and_provider_are_fails_over_outcomes() {
 fn groups_past_the_limit_are_counted_not_shown_and_missing_keys_are_unknown() {
     let mut outcomes: Vec<Outcome> = (0..TOP_GROUPS + 2)
         .map(|i| {
+            let payer = format!("P{i:02}");
             outcome(
                 &format!("e{i}"),
-                &format!("P{i:02}"),
-                "N1",
-                date(2026, 3, 2),
+                (&payer, "N1", date(2026, 3, 2)),
+                PASS,
                 0,
                 &[],
             )
@@ -296,9 +235,8 @@ fn at_most_the_limit_of_risky_claims_are_listed_and_ties_go_by_claim_id() {
         .map(|i| {
             outcome(
                 &format!("e{i:02}"),
-                "P1",
-                "N1",
-                date(2026, 3, 2),
+                ("P1", "N1", date(2026, 3, 2)),
+                (Verdict::Fail, 40),
                 0,
                 &[("TR-001", ERROR)],
             )
@@ -313,16 +251,10 @@ fn at_most_the_limit_of_risky_claims_are_listed_and_ties_go_by_claim_id() {
 #[test]
 fn the_riskiest_claims_survive_the_cut_backs_of_a_long_stream() {
     let outcomes: Vec<Outcome> = (1..=100)
-        .map(|risk_score| Outcome {
-            risk_score,
-            ..outcome(
-                &format!("e{risk_score:03}"),
-                "P1",
-                "N1",
-                date(2026, 3, 2),
-                0,
-                &[],
-            )
+        .map(|risk_score| {
+            let event_id = format!("e{risk_score:03}");
+            let scored = (Verdict::Review, risk_score);
+            outcome(&event_id, ("P1", "N1", date(2026, 3, 2)), scored, 0, &[])
         })
         .collect();
     let ids: Vec<String> = summarize(&outcomes, None)

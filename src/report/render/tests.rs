@@ -1,10 +1,10 @@
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::domain::{Finding, Outcome, Severity, Verdict};
+use crate::domain::{Outcome, Severity, Verdict};
 use crate::report::aggregate::summarize;
-use crate::testing::{date, sample_outcome};
+use crate::report::testing::{PASS, outcome};
+use crate::testing::date;
 
 fn meta() -> PageMeta {
     PageMeta {
@@ -14,54 +14,27 @@ fn meta() -> PageMeta {
     }
 }
 
-fn finding(rule_id: &'static str, severity: Severity) -> Finding {
-    Finding {
-        rule_id: Cow::Borrowed(rule_id),
-        severity,
-        line_number: Some(1),
-        message: String::new(),
-        remediation: None,
-        reference: None,
-    }
-}
-
-/// Three outcomes: a PASS of payer A in February, a FAIL (TR-001, $123.45 at risk of
-/// $1,500.00) of payer B in March and a REVIEW (TR-030) of payer B in March.
+/// Three outcomes of $100.00 each: a PASS of payer A in February, a FAIL (TR-001, $123.45
+/// at risk) of payer B in March and a REVIEW (TR-030) of payer B in March.
 fn outcomes() -> Vec<Outcome> {
-    let base = |event_id: &str, payer: &str, verdict, risk_score, findings| Outcome {
-        event_id: event_id.into(),
-        claim_id: format!("CLM-{event_id}"),
-        verdict,
-        risk_score,
-        findings,
-        payer_id: Some(payer.into()),
-        billed_cents: Some(50_000),
-        at_risk_cents: Some(0),
-        first_date_of_service: Some(date(2026, 3, 2)),
-        ..sample_outcome()
-    };
-    let pass = Outcome {
-        first_date_of_service: Some(date(2026, 2, 20)),
-        ..base("e1", "A", Verdict::Pass, 0, vec![])
-    };
-    let fail = Outcome {
-        at_risk_cents: Some(12_345),
-        ..base(
+    let npi = "1234567893";
+    vec![
+        outcome("e1", ("A", npi, date(2026, 2, 20)), PASS, 0, &[]),
+        outcome(
             "e2",
-            "B",
-            Verdict::Fail,
-            40,
-            vec![finding("TR-001", Severity::Error)],
-        )
-    };
-    let review = base(
-        "e3",
-        "B",
-        Verdict::Review,
-        10,
-        vec![finding("TR-030", Severity::Warning)],
-    );
-    vec![pass, fail, review]
+            ("B", npi, date(2026, 3, 2)),
+            (Verdict::Fail, 40),
+            12_345,
+            &[("TR-001", Severity::Error)],
+        ),
+        outcome(
+            "e3",
+            ("B", npi, date(2026, 3, 2)),
+            (Verdict::Review, 10),
+            0,
+            &[("TR-030", Severity::Warning)],
+        ),
+    ]
 }
 
 fn page_of(outcomes: &[Outcome], dead_letters: Option<&BTreeMap<String, u64>>) -> String {
@@ -108,7 +81,7 @@ fn the_totals_on_the_page_are_the_inputs() {
     .iter()
     .map(|id| by_id(&page, id))
     .collect();
-    assert_eq!(totals, ["3", "1", "1", "1", "$1,500.00", "$123.45"]);
+    assert_eq!(totals, ["3", "1", "1", "1", "$300.00", "$123.45"]);
 }
 
 #[test]

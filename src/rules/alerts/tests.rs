@@ -1,10 +1,8 @@
-use std::borrow::Cow;
-
 use super::*;
 use crate::domain::{Finding, Severity};
 use crate::rules::RulePack;
 use crate::rules::pack::BUILT_IN;
-use crate::testing::sample_outcome;
+use crate::testing::{self, sample_outcome};
 
 /// The built-in pack with `alerts` appended (an `[alerts]` table and its sub-tables).
 fn parse(alerts: &str) -> Result<AlertPolicy, PackError> {
@@ -22,14 +20,7 @@ fn problem(alerts: &str) -> String {
 }
 
 fn finding(rule_id: &'static str, severity: Severity) -> Finding {
-    Finding {
-        rule_id: Cow::Borrowed(rule_id),
-        severity,
-        line_number: None,
-        message: String::new(),
-        remediation: None,
-        reference: None,
-    }
+    testing::finding(rule_id, severity, None)
 }
 
 /// An outcome of `payer_id` with this verdict, score and findings.
