@@ -204,7 +204,10 @@ fn from_topics(args: &ReportArgs, period: &Period, err: &mut dyn Write) -> Resul
                 .entry(topic::dead_letter_reason(message))
                 .or_insert(0) += 1;
         })
-        .map_err(|e| (exit::FAILED, format!("{e:#}")))?;
+        .map_err(|e| {
+            let hint = "--dlq-topic '' leaves the dead letters out";
+            (exit::FAILED, format!("{e:#} ({hint})"))
+        })?;
         Some(counts)
     };
     Ok(Input {

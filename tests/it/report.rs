@@ -322,8 +322,14 @@ fn an_undecodable_outcome_value_is_reported_by_partition_and_offset_with_exit_2(
 
 #[test]
 fn a_missing_topic_stops_the_report_with_exit_1() {
-    let kafka = MockKafka::start(1, &[(DLQ, 1)]);
+    let kafka = MockKafka::start(1, &[(OUTPUT, 1)]);
     let run = report(&["--brokers", kafka.brokers(), "--topic", "nowhere"]);
     assert_eq!((run.status, run.page.as_str()), (Some(1), ""));
     assert_eq!(run.err, "error: topic nowhere does not exist\n");
+    let run = report(&["--brokers", kafka.brokers(), "--dlq-topic", "no-dlq"]);
+    assert_eq!((run.status, run.page.as_str()), (Some(1), ""));
+    assert_eq!(
+        run.err,
+        "error: topic no-dlq does not exist (--dlq-topic '' leaves the dead letters out)\n"
+    );
 }
