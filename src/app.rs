@@ -7,12 +7,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use traction_screen_core::codec::{Decoder, Encoder, InputFormat, OUTCOME_SCHEMA, OutputFormat};
+use traction_screen_core::pipeline::Pipeline;
+use traction_screen_core::rules::{Engine, RulePack};
 
-use crate::codec::{Decoder, Encoder, InputFormat, OUTCOME_SCHEMA, OutputFormat};
 use crate::config::{ADMIN_ADDR, ConfigError, RunSettings};
 use crate::metrics::Metrics;
-use crate::pipeline::Pipeline;
-use crate::rules::{Engine, RulePack};
 use crate::runtime::admin::{self, AdminListener, Health};
 use crate::runtime::registry::{RegistryClient, STARTUP_PATIENCE, value_subject};
 use crate::runtime::shutdown::{self, Shutdown};

@@ -17,11 +17,11 @@ use std::path::PathBuf;
 
 use serde_json::value::RawValue;
 
-use crate::codec::container::{ContainerError, Record};
-use crate::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
-use crate::domain::{Outcome, Severity, Timestamp, Verdict};
-use crate::pipeline::Pipeline;
-use crate::rules::Engine;
+use traction_screen_core::codec::container::{ContainerError, Record};
+use traction_screen_core::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
+use traction_screen_core::domain::{Outcome, Severity, Timestamp, Verdict};
+use traction_screen_core::pipeline::Pipeline;
+use traction_screen_core::rules::Engine;
 
 /// How outcomes are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -385,7 +385,7 @@ impl<'w> Report<'w> {
         }
         writeln!(self.out, "Findings by rule:")?;
         for ((rule_id, severity), count) in &self.rules {
-            let title = crate::rules::catalogue::title(rule_id);
+            let title = traction_screen_core::rules::catalogue::title(rule_id);
             writeln!(
                 self.out,
                 "  {rule_id} {:<7} {count:>6}  {title}",

@@ -17,14 +17,14 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::mocking::MockCluster;
 use rdkafka::producer::DefaultProducerContext;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use traction_screen_core::codec::{InputFormat, OutputFormat};
+use traction_screen_core::domain::Verdict;
+use traction_screen_core::rules::catalogue;
 
 use crate::app::{App, ServiceSpec, bind_admin};
-use crate::codec::{InputFormat, OutputFormat};
 use crate::config::DemoSettings;
-use crate::domain::Verdict;
 use crate::generate::{self, GenerateSpec};
 use crate::metrics::Metrics;
-use crate::rules::catalogue;
 use crate::runtime::shutdown::{self, Shutdown};
 use crate::runtime::startup::DEFAULT_STARTUP_TIMEOUT;
 use crate::runtime::worker::LoopConfig;

@@ -9,15 +9,14 @@
 use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
+use traction_screen_core::codec::OutputFormat;
+use traction_screen_core::codec::container::Codec;
 
 use super::layers::{Env, Layers};
 use super::resolve::positive;
 use super::setting::{CODEC, COUNT, FORMAT, OUTPUT, SEED};
 use super::{ConfigError, GenerateSettings};
 use crate::cli::GenerateArgs;
-use crate::codec::OutputFormat;
-use crate::codec::container::Codec;
 
 /// What `generate` does.
 #[derive(Debug)]
@@ -78,7 +77,7 @@ impl Layers<'_> {
                 kafka_only => Err(format!(
                     "{} frames Kafka messages; --output writes an Avro container file \
                      (FILE.avro) or JSON Lines (--format json)",
-                    name(kafka_only)
+                    kafka_only.name()
                 )),
             })?
             .is_some();
@@ -123,11 +122,4 @@ impl Layers<'_> {
             },
         }
     }
-}
-
-fn name(format: OutputFormat) -> String {
-    format.to_possible_value().map_or_else(
-        || format!("{format:?}"),
-        |value| value.get_name().to_owned(),
-    )
 }

@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use clap::ValueEnum;
+use traction_screen_core::codec::container::Codec;
+use traction_screen_core::codec::{InputFormat, OutputFormat};
 
 use super::error::ConfigError;
 use super::file::ConfigFile;
 use super::setting::{ENV_PREFIX, Setting};
 use super::values::LogFormat;
-use crate::codec::container::Codec;
-use crate::codec::{InputFormat, OutputFormat};
+use crate::cli::Choice;
 
 /// A snapshot of the `TRACTION_SCREEN_*` environment variables. No `Debug`: it may hold
 /// secrets (`TRACTION_SCREEN_KAFKA_CONFIG`).
@@ -216,15 +216,8 @@ impl Raw for bool {
     }
 }
 
-fn value_enum<T: ValueEnum>(text: &str) -> Result<T, String> {
-    T::from_str(text, false).map_err(|_| {
-        let names: Vec<String> = T::value_variants()
-            .iter()
-            .filter_map(|variant| variant.to_possible_value())
-            .map(|value| value.get_name().to_owned())
-            .collect();
-        format!("{text:?} is not one of {}", names.join(", "))
-    })
+fn value_enum<T: Choice>(text: &str) -> Result<T, String> {
+    T::named(text).ok_or_else(|| format!("{text:?} is not one of {}", T::names()))
 }
 
 macro_rules! raw_value_enum {

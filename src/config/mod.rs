@@ -36,8 +36,9 @@ use std::net::SocketAddr;
 use std::num::{NonZeroU16, NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::time::Duration;
 
+use traction_screen_core::codec::{InputFormat, OutputFormat};
+
 use crate::cli::{DemoArgs, GenerateArgs, RunArgs};
-use crate::codec::{InputFormat, OutputFormat};
 use crate::runtime::startup::DEFAULT_STARTUP_TIMEOUT;
 
 pub use error::ConfigError;

@@ -7,12 +7,10 @@ use std::net::Ipv6Addr;
 use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
-
-use crate::rules::RulePack;
+use traction_screen_core::rules::RulePack;
 
 /// How logs are written (`--log-format`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum LogFormat {
     /// Text on a terminal, JSON otherwise.
     #[default]

@@ -10,11 +10,12 @@ use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use traction_screen_core::domain::Verdict;
+
 use super::admin::Health;
 use super::kafka::BrokerErrors;
 use super::offsets::{OffsetTracker, Partition};
 use super::shutdown::Shutdown;
-use crate::domain::Verdict;
 use crate::metrics::Metrics;
 
 pub struct Shared {

@@ -23,6 +23,9 @@ use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{info, info_span, warn};
+use traction_screen_core::codec::DecodeError;
+use traction_screen_core::domain::{Encounter, Source, Timestamp, Verdict};
+use traction_screen_core::pipeline::{self, Pipeline};
 
 use super::dead_letter::{self, Origin};
 use super::kafka::{ConsumerCtx, ProducerCtx, Role, client_config, commit_sync, send_waiting};
@@ -30,9 +33,6 @@ use super::offsets::Partition;
 use super::registry::{RegistryClient, RegistryError};
 use super::startup;
 use super::tracking::{Pending, Permit, Produced, Shared};
-use crate::codec::DecodeError;
-use crate::domain::{Encounter, Source, Timestamp, Verdict};
-use crate::pipeline::{self, Pipeline};
 
 /// What the loop needs to know; built from the validated settings.
 #[derive(Clone, Debug)]

@@ -15,9 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use traction_screen::codec::json::encounter_to_json;
 use traction_screen::metrics::DEAD_LETTER_REASONS;
-use traction_screen::synth::Synth;
+use traction_screen_core::codec::json::encounter_to_json;
+use traction_screen_synth::Synth;
 
 use crate::support::child::Service;
 use crate::support::events::{self, Input};

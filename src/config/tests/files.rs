@@ -2,15 +2,16 @@
 
 use std::io::Write;
 
+use traction_screen_core::rules::RulePack;
+
 use super::*;
-use crate::rules::RulePack;
 
 // ---- the rule pack ---------------------------------------------------------------
 
 #[test]
 fn a_rule_pack_file_is_loaded_and_validated() {
     let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
-    file.write_all(crate::rules::pack::BUILT_IN.as_bytes())
+    file.write_all(traction_screen_core::rules::pack::BUILT_IN.as_bytes())
         .expect("writable");
     let path = file.path().display().to_string();
     let settings = run_ok(&["--brokers", "k:9092", "--rule-pack", &path], &[], None);

@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
+use traction_screen_core::codec::container::Codec;
+
 use super::*;
-use crate::codec::container::Codec;
 
 fn target(flags: &[&str], vars: &[(&str, &str)]) -> Result<GenerateTarget, ConfigError> {
     match parse(&[&["generate"], flags].concat()) {

@@ -6,12 +6,12 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use traction_screen::codec::{self, Encoder, OUTCOME_SCHEMA, OutputFormat, limits};
-use traction_screen::domain::{Outcome, Timestamp, Verdict};
-use traction_screen::generate::poison_message;
 use traction_screen::metrics::DEAD_LETTER_REASONS;
-use traction_screen::pipeline::Pipeline;
-use traction_screen::synth::Synth;
+use traction_screen_core::codec::{self, Encoder, OUTCOME_SCHEMA, OutputFormat, limits};
+use traction_screen_core::domain::{Outcome, Timestamp, Verdict};
+use traction_screen_core::pipeline::Pipeline;
+use traction_screen_synth::Synth;
+use traction_screen_synth::poison_message;
 
 use super::kafka::Message;
 

@@ -9,7 +9,7 @@ use std::fmt;
 
 use rand::rngs::StdRng;
 
-use crate::domain::{ClaimFrequency, Encounter};
+use traction_screen_core::domain::{ClaimFrequency, Encounter};
 
 use super::inject::{self, Injection};
 use super::patient::{ClaimKind, Eligible};
@@ -216,7 +216,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::rules::catalogue::rule_ids;
+    use traction_screen_core::rules::catalogue::rule_ids;
 
     #[test]
     fn the_mix_adds_up_to_a_thousand_with_22_per_cent_errors() {

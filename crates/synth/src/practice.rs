@@ -7,7 +7,7 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::domain::Discipline;
+use traction_screen_core::domain::Discipline;
 
 use super::reference::PLACE_OF_SERVICE_MIX;
 use super::{ids, weighted};

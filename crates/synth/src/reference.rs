@@ -6,7 +6,7 @@
 //! [`Region::headers`]; the tests check both against the bundled code set and the rule
 //! pack's lists, so an edit here cannot silently make a clean claim fire a rule.
 
-use crate::domain::{BodyRegion, PlanType};
+use traction_screen_core::domain::{BodyRegion, PlanType};
 
 /// Share of patients (per cent) by plan type, like a US outpatient PT practice.
 /// Listed in [`PlanType::ALL`] order: the population keeps its slots in this order so that
@@ -189,8 +189,8 @@ pub(super) const MAX_VISIT_ALLOWED_CENTS: i64 = 9_900 + 1_400 + 6 * 3_400;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::icd10::IcdCodeSet;
-    use crate::rules::{DiagnosisClass, RulePack};
+    use traction_screen_core::rules::icd10::IcdCodeSet;
+    use traction_screen_core::rules::{DiagnosisClass, RulePack};
 
     /// The list C groups that do not depend on the traction region.
     fn contraindicated() -> DiagnosisClass {

@@ -3,11 +3,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
+use traction_screen_core::domain::{Date, Discipline, PlanType, Verdict, npi};
+use traction_screen_core::rules::icd10::IcdCodeSet;
+use traction_screen_core::rules::{Screening, TRACTION_CODE};
+use traction_screen_core::testing::engine;
+
 use super::*;
-use crate::domain::{Date, Discipline, PlanType, Verdict, npi};
-use crate::rules::icd10::IcdCodeSet;
-use crate::rules::{Screening, TRACTION_CODE};
-use crate::testing::engine;
 
 const SAMPLE: usize = 5_000;
 const SEED: u64 = 2026;
@@ -384,7 +385,7 @@ scenario_fires! {
 
 #[test]
 fn generated_encounters_survive_the_json_and_avro_codecs_unchanged() {
-    use crate::codec::{Decoder, Encoder, InputFormat, OutputFormat, json};
+    use traction_screen_core::codec::{Decoder, Encoder, InputFormat, OutputFormat, json};
 
     let decoder = Decoder::new(InputFormat::Auto);
     let avro = Encoder::new(OutputFormat::AvroSingleObject, None).expect("no id needed");

@@ -4,7 +4,7 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::domain::npi::check_digit;
+use traction_screen_core::domain::npi::check_digit;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 

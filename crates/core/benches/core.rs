@@ -7,12 +7,12 @@
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use traction_screen::codec::{Decoder, ENCOUNTER_SCHEMA, Encoder, InputFormat, OutputFormat};
-use traction_screen::domain::{Encounter, Timestamp};
-use traction_screen::pipeline::Pipeline;
-use traction_screen::rules::Engine;
-use traction_screen::rules::in_scope;
-use traction_screen::synth::Synth;
+use traction_screen_core::codec::{Decoder, ENCOUNTER_SCHEMA, Encoder, InputFormat, OutputFormat};
+use traction_screen_core::domain::{Encounter, Timestamp};
+use traction_screen_core::pipeline::Pipeline;
+use traction_screen_core::rules::Engine;
+use traction_screen_core::rules::in_scope;
+use traction_screen_synth::Synth;
 
 const MIX: usize = 2_000;
 

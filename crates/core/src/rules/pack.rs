@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::domain::{PlanType, Severity};
 
 /// The pack shipped in the binary.
-pub const BUILT_IN: &str = include_str!("../../data/rule-pack.toml");
+pub const BUILT_IN: &str = include_str!("../../../../data/rule-pack.toml");
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PackError {

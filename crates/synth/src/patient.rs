@@ -15,8 +15,8 @@ use std::ops::Range;
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::domain::{Date, PlanType};
-use crate::rules::pack::Thresholds;
+use traction_screen_core::domain::{Date, PlanType};
+use traction_screen_core::rules::pack::Thresholds;
 
 use super::practice::Practice;
 use super::reference::{

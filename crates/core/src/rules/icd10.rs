@@ -10,7 +10,7 @@ use rustc_hash::FxHashSet;
 
 use super::pack::pack_code;
 
-const BUNDLED: &str = include_str!("../../data/icd10cm-billable.txt");
+const BUNDLED: &str = include_str!("../../../../data/icd10cm-billable.txt");
 
 /// The release the bundled file was generated from, for messages and docs.
 pub const RELEASE: &str = "ICD-10-CM FY2026 (April 1 2026 update)";

@@ -8,12 +8,17 @@
 
 use std::path::PathBuf;
 
+mod choice;
+
 use clap::{Parser, Subcommand};
+use traction_screen_core::codec::container::Codec;
+use traction_screen_core::codec::{InputFormat, OutputFormat};
 
 use crate::check::CheckFormat;
-use crate::codec::container::Codec;
-use crate::codec::{InputFormat, OutputFormat};
 use crate::config::LogFormat;
+
+pub use choice::Choice;
+use choice::parser;
 
 /// Shown under the help of the commands whose flags have other sources too.
 const RUN_LAYERS: &str = "Every flag can also be set with an environment variable named \
@@ -77,10 +82,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME")]
     pub alerts_topic: Option<String>,
     /// Framing of input values [default: auto, by their first bytes].
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_parser = parser::<InputFormat>(), value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
     /// Encoding of outcomes [default: avro-confluent with a registry, else avro-single-object].
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_parser = parser::<OutputFormat>(), value_name = "FORMAT")]
     pub output_format: Option<OutputFormat>,
     /// Confluent Schema Registry, http:// or https:// [default: none].
     #[arg(long, value_name = "URL")]
@@ -126,7 +131,7 @@ pub struct TuningArgs {
     #[arg(long, value_name = "N")]
     pub workers: Option<u64>,
     /// How logs are written [default: auto].
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_parser = parser::<LogFormat>(), value_name = "FORMAT")]
     pub log_format: Option<LogFormat>,
 }
 
@@ -163,7 +168,7 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "PER_SEC")]
     pub rate: Option<u64>,
     /// Encoding of the encounters [default: json].
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    #[arg(long, value_parser = parser::<OutputFormat>(), value_name = "FORMAT")]
     pub format: Option<OutputFormat>,
     /// Seed of the generator: the same seed gives the same encounters [default: 1].
     #[arg(long, value_name = "S")]
@@ -185,7 +190,7 @@ pub struct GenerateArgs {
     )]
     pub output: Option<PathBuf>,
     /// Compression of the blocks of an --output .avro file [default: deflate].
-    #[arg(long, value_enum, value_name = "CODEC")]
+    #[arg(long, value_parser = parser::<Codec>(), value_name = "CODEC")]
     pub codec: Option<Codec>,
 }
 
@@ -260,6 +265,34 @@ mod tests {
         };
         assert_eq!((args.events, args.rate), (Some(100), Some(50)));
         assert_eq!(args.admin_addr.as_deref(), Some("127.0.0.1:9000"));
+    }
+
+    #[test]
+    fn every_codec_and_wire_format_parses_by_its_name() {
+        for codec in Codec::ALL {
+            let line = format!("generate --output b.avro --codec {}", codec.name());
+            let Command::Generate(args) = parse(&line) else {
+                panic!("expected generate");
+            };
+            assert_eq!(args.codec, Some(codec));
+        }
+        for (input, output) in InputFormat::ALL
+            .iter()
+            .zip(OutputFormat::ALL.iter().cycle())
+        {
+            let line = format!(
+                "run --input-format {} --output-format {}",
+                input.name(),
+                output.name()
+            );
+            let Command::Run(args) = parse(&line) else {
+                panic!("expected run");
+            };
+            assert_eq!(
+                (args.input_format, args.output_format),
+                (Some(*input), Some(*output))
+            );
+        }
     }
 
     #[test]

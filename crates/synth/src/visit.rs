@@ -11,11 +11,11 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::domain::{
+use traction_screen_core::domain::{
     ClaimFrequency, Date, Diagnosis, Encounter, Episode, Payer, PerformedBy, PlanOfCare, PlanType,
     RenderingProvider, ServiceLine, Timestamp, Traction, TractionMethod, TractionMode,
 };
-use crate::rules::TRACTION_CODE;
+use traction_screen_core::rules::TRACTION_CODE;
 
 use super::patient::{Patient, VisitFacts};
 use super::practice::{Clinic, Clinician, Practice};

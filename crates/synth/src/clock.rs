@@ -9,7 +9,7 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::domain::{Date, Timestamp};
+use traction_screen_core::domain::{Date, Timestamp};
 
 use super::weighted;
 

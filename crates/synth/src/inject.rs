@@ -4,10 +4,10 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::domain::{
+use traction_screen_core::domain::{
     Date, Diagnosis, Discipline, Encounter, PerformedBy, ServiceLine, Traction, TractionMethod,
 };
-use crate::rules::{MANUAL_THERAPY_CODE, TRACTION_CODE};
+use traction_screen_core::rules::{MANUAL_THERAPY_CODE, TRACTION_CODE};
 
 use super::reference::{DECOMPRESSION_DEVICES, NON_SUPPORTING, Region, fee};
 use super::{pick, weighted};
@@ -252,9 +252,9 @@ mod tests {
     use rand::SeedableRng;
 
     use super::*;
-    use crate::domain::BodyRegion;
-    use crate::synth::reference::LUMBAR;
-    use crate::testing::clean_encounter;
+    use crate::reference::LUMBAR;
+    use traction_screen_core::domain::BodyRegion;
+    use traction_screen_core::testing::clean_encounter;
 
     fn rng() -> StdRng {
         StdRng::seed_from_u64(1)

@@ -19,6 +19,7 @@ mod clock;
 mod ids;
 mod inject;
 mod patient;
+mod poison;
 mod practice;
 mod reference;
 mod scenario;
@@ -27,9 +28,9 @@ mod visit;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::domain::{Encounter, PlanType};
-use crate::rules::RulePack;
-use crate::rules::pack::Thresholds;
+use traction_screen_core::domain::{Encounter, PlanType};
+use traction_screen_core::rules::RulePack;
+use traction_screen_core::rules::pack::Thresholds;
 
 use self::clock::Clock;
 use self::inject::Injection;
@@ -37,6 +38,7 @@ use self::patient::{ClaimKind, Population, VisitFacts};
 use self::practice::Practice;
 use self::visit::Visit;
 
+pub use self::poison::poison_message;
 pub use self::scenario::Scenario;
 
 /// One generated encounter and what it is meant to be.

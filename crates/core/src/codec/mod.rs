@@ -24,31 +24,79 @@ use crate::domain::{Encounter, Outcome};
 use avro::{ENCOUNTER, OUTCOME, WriterSchemas};
 
 /// The `EncounterEvent` Avro schema (`schemas/encounter_event.avsc`).
-pub const ENCOUNTER_SCHEMA: &str = include_str!("../../schemas/encounter_event.avsc");
+pub const ENCOUNTER_SCHEMA: &str = include_str!("../../../../schemas/encounter_event.avsc");
 /// The `ScreeningOutcome` Avro schema (`schemas/screening_outcome.avsc`).
-pub const OUTCOME_SCHEMA: &str = include_str!("../../schemas/screening_outcome.avsc");
+pub const OUTCOME_SCHEMA: &str = include_str!("../../../../schemas/screening_outcome.avsc");
 
 /// How input message values are framed (`--input-format`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum InputFormat {
-    /// Told apart by the first bytes: 0x00 Confluent, C3 01 single-object, `{` JSON.
     #[default]
     Auto,
-    /// JSON in the CONTRACT shape.
     Json,
-    /// Confluent Schema Registry framing: 0x00, 4-byte schema id, Avro datum.
     AvroConfluent,
-    /// Avro single-object encoding: C3 01, 8-byte schema fingerprint, Avro datum.
     AvroSingleObject,
 }
 
+impl InputFormat {
+    pub const ALL: [InputFormat; 4] = [
+        InputFormat::Auto,
+        InputFormat::Json,
+        InputFormat::AvroConfluent,
+        InputFormat::AvroSingleObject,
+    ];
+
+    /// The name settings use (`--input-format auto`).
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Auto => "auto",
+            InputFormat::Json => "json",
+            InputFormat::AvroConfluent => "avro-confluent",
+            InputFormat::AvroSingleObject => "avro-single-object",
+        }
+    }
+
+    /// What the format is, for help texts.
+    pub fn description(self) -> &'static str {
+        match self {
+            InputFormat::Auto => {
+                "Told apart by the first bytes: 0x00 Confluent, C3 01 single-object, `{` JSON"
+            }
+            InputFormat::Json => "JSON in the CONTRACT shape",
+            InputFormat::AvroConfluent => {
+                "Confluent Schema Registry framing: 0x00, 4-byte schema id, Avro datum"
+            }
+            InputFormat::AvroSingleObject => {
+                "Avro single-object encoding: C3 01, 8-byte schema fingerprint, Avro datum"
+            }
+        }
+    }
+}
+
 /// How outcomes are written (`--output-format`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum OutputFormat {
     Json,
     AvroConfluent,
     #[default]
     AvroSingleObject,
+}
+
+impl OutputFormat {
+    pub const ALL: [OutputFormat; 3] = [
+        OutputFormat::Json,
+        OutputFormat::AvroConfluent,
+        OutputFormat::AvroSingleObject,
+    ];
+
+    /// The name settings use (`--output-format json`).
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Json => "json",
+            OutputFormat::AvroConfluent => "avro-confluent",
+            OutputFormat::AvroSingleObject => "avro-single-object",
+        }
+    }
 }
 
 /// Decodes, normalises and validates encounter messages.
