@@ -1,8 +1,10 @@
 //! The per-event view rules read: the encounter, the pack, and facts computed once.
 
-use crate::domain::{BodyRegion, Diagnosis, Encounter, PlanOfCare, PlanType, ServiceLine};
+use crate::domain::{
+    BodyRegion, Date, Diagnosis, Encounter, PlanOfCare, PlanType, ServiceLine, Traction,
+};
 
-use super::TRACTION_CODE;
+use super::codes::TRACTION_CODE;
 use super::icd10::IcdCodeSet;
 use super::pack::{DiagnosisClass, RulePack};
 
@@ -77,6 +79,21 @@ impl<'a> Context<'a> {
         first_traction_line(self.event)
     }
 
+    /// The index in `service_lines` of the traction line that counts for `day`: the
+    /// lowest `line_number` of the day's traction lines, the earlier in the array on a tie
+    /// (TR-002, TR-038).
+    pub fn first_traction_index_on(&self, day: Date) -> Option<usize> {
+        first_traction_index(self.event, |line| line.date_of_service == day)
+    }
+
+    /// The traction record, when a 97012 line is billed too (TR-007, TR-036).
+    pub fn billed_traction(&self) -> Option<&'a Traction> {
+        self.event
+            .traction
+            .as_ref()
+            .filter(|_| self.has_traction_line())
+    }
+
     /// Lines with a given procedure code, in array order.
     pub fn lines_with_code(
         &self,
@@ -134,15 +151,25 @@ impl<'a> Context<'a> {
 }
 
 fn first_traction_line(event: &Encounter) -> Option<&ServiceLine> {
-    // `min_by_key` returns the last of equal keys; fold keeps the earliest instead.
-    event
-        .service_lines
-        .iter()
-        .filter(|line| line.procedure_code == TRACTION_CODE)
-        .fold(None, |best: Option<&ServiceLine>, line| match best {
-            Some(b) if b.line_number <= line.line_number => Some(b),
-            _ => Some(line),
-        })
+    first_traction_index(event, |_| true).map(|index| &event.service_lines[index])
+}
+
+/// The index of the traction line with the lowest `line_number` among those `keep`
+/// accepts, the earlier in the array on a tie. A handful of lines per event: a scan beats
+/// building a map per call.
+fn first_traction_index(event: &Encounter, keep: impl Fn(&ServiceLine) -> bool) -> Option<usize> {
+    let lines = &event.service_lines;
+    let mut best: Option<usize> = None;
+    for (index, line) in lines.iter().enumerate() {
+        if line.procedure_code != TRACTION_CODE || !keep(line) {
+            continue;
+        }
+        // Strictly lower only, so the earliest of equal line numbers stays.
+        if best.is_none_or(|b| line.line_number < lines[b].line_number) {
+            best = Some(index);
+        }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -169,5 +196,30 @@ mod tests {
         assert_eq!(codes, ["M5412", "M542", "M5416"]);
         assert!(ctx.has_diagnosis_with_pointer(3));
         assert!(!ctx.has_diagnosis_with_pointer(7));
+    }
+
+    #[test]
+    fn the_first_traction_line_of_a_day_is_the_lowest_line_number_then_the_earlier_in_the_array() {
+        let mut event = clean_encounter();
+        let day = event.service_lines[0].date_of_service;
+        let next_day = date(2026, 3, 3);
+        event.service_lines = vec![
+            line(5, "97012"),
+            line(2, "97110"),
+            line(3, "97012"),
+            line(3, "97012"),
+            line(1, "97012"),
+        ];
+        event.service_lines[4].date_of_service = next_day;
+        let pack = RulePack::built_in();
+        let ctx = Context::new(&event, &pack, IcdCodeSet::bundled());
+        assert_eq!(ctx.first_traction_index_on(day), Some(2));
+        assert_eq!(ctx.first_traction_index_on(next_day), Some(4));
+        assert_eq!(ctx.first_traction_index_on(date(2026, 3, 4)), None);
+        assert_eq!(ctx.first_traction_line().map(|l| l.line_number), Some(1));
+        event.service_lines.truncate(4);
+        let ctx = Context::new(&event, &pack, IcdCodeSet::bundled());
+        let first = ctx.first_traction_line().unwrap();
+        assert!(std::ptr::eq(first, &event.service_lines[2]));
     }
 }

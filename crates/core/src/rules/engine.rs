@@ -5,10 +5,11 @@ use rustc_hash::FxHashMap;
 use crate::domain::{ClaimFrequency, Encounter, Finding, PlanType, Severity, Verdict};
 
 use super::catalogue::CATALOGUE;
+use super::codes::{DECOMPRESSION_S_CODE, TRACTION_CODE};
 use super::context::Context;
 use super::icd10::IcdCodeSet;
 use super::pack::{PackError, RulePack};
-use super::{DECOMPRESSION_S_CODE, Emitter, Rule, TRACTION_CODE};
+use super::rule::{Emitter, Rule};
 
 /// Severity of each catalogue rule (by position) for each plan type; `None` = not applied.
 type SeverityTable = Vec<[Option<Severity>; PlanType::ALL.len()]>;

@@ -1,8 +1,10 @@
 //! The catalogue: every rule, one line each, in id order (RULES.md).
 //!
-//! Adding a rule = one file here, one line below, one row in `data/rule-pack.toml`.
+//! Adding a rule = one file here, one line below, one row in `data/rule-pack.toml`. A pack
+//! is parsed against the catalogue: it must configure exactly the rules listed here.
 
-use super::Rule;
+use super::pack::{BUILT_IN, PackError, RulePack};
+use super::rule::Rule;
 
 mod tr001_units_per_day;
 mod tr002_one_line_per_day;
@@ -101,6 +103,18 @@ pub fn title(rule_id: &str) -> &'static str {
 /// The ids the catalogue implements, in order.
 pub fn rule_ids() -> Vec<&'static str> {
     CATALOGUE.iter().map(|rule| rule.meta().id).collect()
+}
+
+impl RulePack {
+    /// The pack shipped in the binary.
+    pub fn built_in() -> Self {
+        Self::parse(BUILT_IN).expect("the built-in rule pack is valid (checked by tests)")
+    }
+
+    /// Parses and validates a pack, which must configure exactly the catalogue's rules.
+    pub fn parse(text: &str) -> Result<Self, PackError> {
+        Self::parse_for(text, &rule_ids())
+    }
 }
 
 #[cfg(test)]

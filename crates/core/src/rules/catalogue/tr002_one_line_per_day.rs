@@ -20,13 +20,12 @@ impl Rule for SecondTractionLineSameDay {
     }
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>) {
-        // A handful of lines per event: a nested scan beats building a map per call.
         let lines = &ctx.event.service_lines;
         for (index, line) in lines.iter().enumerate() {
             if line.procedure_code != TRACTION_CODE {
                 continue;
             }
-            let first = first_on_date(lines, line.date_of_service);
+            let first = ctx.first_traction_index_on(line.date_of_service);
             if first != Some(index) {
                 let kept = first.map_or(line.line_number, |i| lines[i].line_number);
                 out.line(
@@ -40,22 +39,6 @@ impl Rule for SecondTractionLineSameDay {
             }
         }
     }
-}
-
-/// Index of the traction line that counts for `date`: the lowest `line_number`, the
-/// earlier in the array on a tie.
-fn first_on_date(lines: &[ServiceLine], date: Date) -> Option<usize> {
-    let mut best: Option<usize> = None;
-    for (index, line) in lines.iter().enumerate() {
-        if line.procedure_code != TRACTION_CODE || line.date_of_service != date {
-            continue;
-        }
-        // Strictly lower only, so the earliest of equal line numbers stays.
-        if best.is_none_or(|b| line.line_number < lines[b].line_number) {
-            best = Some(index);
-        }
-    }
-    best
 }
 
 #[cfg(test)]

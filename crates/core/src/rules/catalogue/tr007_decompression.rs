@@ -30,12 +30,9 @@ impl Rule for Decompression {
     }
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>) {
-        let Some(traction) = ctx.event.traction.as_ref() else {
+        let Some(traction) = ctx.billed_traction() else {
             return;
         };
-        if !ctx.has_traction_line() {
-            return;
-        }
         let cause = if traction.method == TractionMethod::DecompressionDevice {
             Cause::Method
         } else if let Some(keyword) = traction

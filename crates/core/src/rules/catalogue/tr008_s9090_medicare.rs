@@ -3,7 +3,6 @@
 //! S9090 line on a Medicare Part B or Medicare Advantage event fails; the pack limits the
 //! rule to those plan types.
 
-use crate::rules::DECOMPRESSION_S_CODE;
 use crate::rules::prelude::*;
 
 pub struct S9090ForMedicare;

@@ -2,20 +2,10 @@
 //! modifiers are the more specific subsets of 59; CMS says to use one or the other on a
 //! line, never both. Applies to every service line, not only traction lines.
 
+use crate::rules::modifiers::is_x_modifier;
 use crate::rules::prelude::*;
 
 pub struct Modifier59WithX;
-
-/// The X{EPSU} modifiers: the specific forms of 59 (separate encounter, practitioner,
-/// structure, unusual non-overlapping service).
-pub(super) const X_MODIFIERS: [&str; 4] = ["XE", "XS", "XP", "XU"];
-
-/// Whether a line carries 59 or an X modifier, i.e. claims a distinct service (TR-016).
-pub(super) fn has_distinct_service_modifier(line: &ServiceLine) -> bool {
-    line.modifiers
-        .iter()
-        .any(|m| m == "59" || X_MODIFIERS.contains(&m.as_str()))
-}
 
 static META: RuleMeta = RuleMeta {
     id: "TR-015",
@@ -32,15 +22,14 @@ impl Rule for Modifier59WithX {
     }
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>) {
-        let is_x = |m: &&String| X_MODIFIERS.contains(&m.as_str());
         for line in &ctx.event.service_lines {
-            if !line.has_modifier("59") || !line.modifiers.iter().any(|m| is_x(&m)) {
+            if !line.has_modifier("59") || !line.modifiers.iter().any(|m| is_x_modifier(m)) {
                 continue;
             }
             let x_modifiers: Vec<&str> = line
                 .modifiers
                 .iter()
-                .filter(is_x)
+                .filter(|m| is_x_modifier(m))
                 .map(String::as_str)
                 .collect();
             out.line(

@@ -3,7 +3,7 @@
 //! distinct-service modifier (59 or XE/XS/XP/XU). Fires once per traction line. The real
 //! PTP table is quarterly data that comes later (RULES.md); until then this is a warning.
 
-use super::tr015_modifier_59_with_x::has_distinct_service_modifier;
+use crate::rules::modifiers::has_distinct_service_modifier;
 use crate::rules::prelude::*;
 
 pub struct ManualTherapyPair;

@@ -3,7 +3,7 @@
 //! prompt to have the documentation ready. It needs no traction line: every in-scope event
 //! of a plan type it applies to is checked.
 
-use super::tr018_kx_threshold::dollars;
+use crate::rules::money::dollars;
 use crate::rules::prelude::*;
 
 pub struct TargetedReview;

@@ -3,6 +3,7 @@
 //! (`S13.4XX`) is rejected by every payer. Billability comes from the bundled code set via
 //! the BILLABLE flag the context sets. One finding per event listing each code once.
 
+use crate::rules::diagnoses::codes_for_message;
 use crate::rules::icd10::RELEASE;
 use crate::rules::prelude::*;
 
@@ -19,19 +20,6 @@ static META: RuleMeta = RuleMeta {
                 specificity, with every required character, are billable",
 };
 
-/// What a message may show of a diagnosis code: the code when it has ICD-10-CM shape
-/// (a letter, then two to six letters or digits), else a placeholder, because a field
-/// that is not a code may hold free text and free text never goes into a message.
-pub(super) fn code_for_message(code: &str) -> &str {
-    let bytes = code.as_bytes();
-    let shaped = (3..=7).contains(&bytes.len())
-        && bytes[0].is_ascii_uppercase()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-    if shaped { code } else { "(malformed code)" }
-}
-
 impl Rule for NonBillableDiagnosis {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -42,13 +30,7 @@ impl Rule for NonBillableDiagnosis {
         if !ctx.diagnoses().any(|d| not_billable(&d)) {
             return;
         }
-        let mut codes: Vec<&str> = Vec::new();
-        for diagnosis in ctx.diagnoses().filter(not_billable) {
-            let code = code_for_message(&diagnosis.diagnosis.code);
-            if !codes.contains(&code) {
-                codes.push(code);
-            }
-        }
+        let codes = codes_for_message(ctx.diagnoses().filter(not_billable));
         out.event(format!(
             "Diagnosis codes not billable in {RELEASE}: {}",
             codes.join(", ")
@@ -58,7 +40,6 @@ impl Rule for NonBillableDiagnosis {
 
 #[cfg(test)]
 mod tests {
-    use super::code_for_message;
     use crate::domain::PlanType;
     use crate::domain::Severity::Error;
     use crate::testing::*;
@@ -125,11 +106,6 @@ mod tests {
                 "Diagnosis codes not billable in ICD-10-CM FY2026 (April 1 2026 update): (malformed code)"
             ]
         );
-        assert_eq!(code_for_message("M5416"), "M5416");
-        assert_eq!(code_for_message("S32010A"), "S32010A");
-        assert_eq!(code_for_message("M5"), "(malformed code)");
-        assert_eq!(code_for_message("S32010AB"), "(malformed code)");
-        assert_eq!(code_for_message("5416"), "(malformed code)");
     }
 
     #[test]

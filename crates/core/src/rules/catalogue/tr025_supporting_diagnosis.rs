@@ -5,7 +5,7 @@
 //! TR-024 reported a missing or dangling pointer in this screening is left to that rule;
 //! where TR-024 is off (a payer profile), this rule still judges the line.
 
-use super::tr023_billable_diagnosis::code_for_message;
+use crate::rules::diagnoses::codes_for_message;
 use crate::rules::prelude::*;
 
 pub struct SupportingDiagnosis;
@@ -48,13 +48,7 @@ impl Rule for SupportingDiagnosis {
 
 /// The message for a line none of whose pointed diagnoses supports traction.
 fn describe(ctx: &Context<'_>, line: &ServiceLine) -> String {
-    let mut codes: Vec<&str> = Vec::new();
-    for pointed in ctx.pointed_diagnoses(line) {
-        let code = code_for_message(&pointed.diagnosis.code);
-        if !codes.contains(&code) {
-            codes.push(code);
-        }
-    }
+    let codes = codes_for_message(ctx.pointed_diagnoses(line));
     let day = line.date_of_service;
     if codes.is_empty() {
         format!("97012 on {day} points to no diagnosis of the claim, so none supports traction")

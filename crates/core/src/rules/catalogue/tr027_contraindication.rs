@@ -2,10 +2,11 @@
 //! vertebral fracture, spinal malignancy or infection, cord compression, instability; an
 //! aortic aneurysm unless the traction is cervical; inflammatory spine disease when it is.
 //! One finding per event listing each code once with the reason. Checks every in-scope
-//! event, with or without a traction line; TR-028 shares the helpers below for list P.
+//! event, with or without a traction line. The reasons are rows of `rules::risks`, shared
+//! with TR-028.
 
-use super::tr023_billable_diagnosis::code_for_message;
 use crate::rules::prelude::*;
+use crate::rules::risks::{Risk, listed_with_reasons};
 
 pub struct Contraindication;
 
@@ -19,84 +20,16 @@ static META: RuleMeta = RuleMeta {
                 references)",
 };
 
-/// The 7th character of a canonical ICD-10-CM code (the encounter type of a fracture).
-pub(super) fn seventh_character(code: &str) -> Option<u8> {
-    code.as_bytes().get(6).copied()
-}
-
-/// Whether the traction region of lists C and P is CERVICAL (unknown counts as not).
-pub(super) fn cervical_traction(ctx: &Context<'_>) -> bool {
-    ctx.contraindication_region() == Some(BodyRegion::Cervical)
-}
-
-/// Why a diagnosis is a contraindication, or `None` when it is not one.
-fn contraindication(
-    ctx: &Context<'_>,
-    cervical: bool,
-    diagnosis: &PointedDiagnosis<'_>,
-) -> Option<&'static str> {
-    let class = diagnosis.class;
-    let acute_fracture = class.has(DiagnosisClass::VERTEBRAL_FRACTURE)
-        && seventh_character(&diagnosis.diagnosis.code)
-            .is_some_and(|c| ctx.pack.diagnoses.fracture_acute.contains(&c));
-    if acute_fracture {
-        Some("acute vertebral fracture")
-    } else if class.has(DiagnosisClass::MALIGNANCY) {
-        Some("malignancy involving the spine")
-    } else if class.has(DiagnosisClass::SPINAL_INFECTION) {
-        Some("spinal infection")
-    } else if class.has(DiagnosisClass::CORD_COMPRESSION) {
-        Some("cord compression, cauda equina or myelopathy")
-    } else if class.has(DiagnosisClass::INSTABILITY) {
-        Some("spinal instability")
-    } else if class.has(DiagnosisClass::AORTIC_ANEURYSM) && !cervical {
-        Some("aortic aneurysm, traction not cervical")
-    } else if class.has(DiagnosisClass::INFLAMMATORY_SPINE) && cervical {
-        Some("inflammatory spine disease, cervical traction")
-    } else {
-        None
-    }
-}
-
 impl Rule for Contraindication {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>) {
-        let cervical = cervical_traction(ctx);
-        if !ctx
-            .diagnoses()
-            .any(|d| contraindication(ctx, cervical, &d).is_some())
-        {
-            return;
-        }
-        out.event(format!(
-            "Contraindications to traction: {}",
-            list_with_reasons(ctx, |d| contraindication(ctx, cervical, d))
-        ));
-    }
-}
-
-/// `CODE (reason), …` for every diagnosis `reason` accepts, each code once, in diagnosis
-/// order.
-pub(super) fn list_with_reasons(
-    ctx: &Context<'_>,
-    reason: impl Fn(&PointedDiagnosis<'_>) -> Option<&'static str>,
-) -> String {
-    let mut seen: Vec<&str> = Vec::new();
-    let mut listed: Vec<String> = Vec::new();
-    for diagnosis in ctx.diagnoses() {
-        let Some(why) = reason(&diagnosis) else {
-            continue;
-        };
-        let code = code_for_message(&diagnosis.diagnosis.code);
-        if !seen.contains(&code) {
-            seen.push(code);
-            listed.push(format!("{code} ({why})"));
+        if let Some(listed) = listed_with_reasons(ctx, Risk::Contraindication) {
+            out.event(format!("Contraindications to traction: {listed}"));
         }
     }
-    listed.join(", ")
 }
 
 #[cfg(test)]

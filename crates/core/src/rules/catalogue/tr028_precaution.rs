@@ -2,10 +2,11 @@
 //! a healing vertebral fracture, spinal surgery, pregnancy, spondylolysis or
 //! spondylolisthesis, hypermobility, anticoagulants, claustrophobia, and the
 //! region-dependent entries of list C when their condition for C is not met. One finding
-//! per event listing each code once with the reason.
+//! per event listing each code once with the reason. The reasons are rows of
+//! `rules::risks`, shared with TR-027.
 
-use super::tr027_contraindication::{cervical_traction, list_with_reasons, seventh_character};
 use crate::rules::prelude::*;
+use crate::rules::risks::{Risk, listed_with_reasons};
 
 pub struct Precaution;
 
@@ -19,58 +20,15 @@ static META: RuleMeta = RuleMeta {
                 references)",
 };
 
-/// Why a diagnosis calls for caution, or `None` when it does not.
-fn precaution(
-    ctx: &Context<'_>,
-    cervical: bool,
-    diagnosis: &PointedDiagnosis<'_>,
-) -> Option<&'static str> {
-    let class = diagnosis.class;
-    let healing_fracture = class.has(DiagnosisClass::VERTEBRAL_FRACTURE)
-        && seventh_character(&diagnosis.diagnosis.code)
-            .is_some_and(|c| ctx.pack.diagnoses.fracture_healing.contains(&c));
-    if healing_fracture {
-        Some("healing vertebral fracture")
-    } else if class.has(DiagnosisClass::OSTEOPOROSIS) {
-        Some("osteoporosis")
-    } else if class.has(DiagnosisClass::SPINAL_SURGERY) {
-        Some("spinal surgery")
-    } else if class.has(DiagnosisClass::PREGNANCY) {
-        Some("pregnancy")
-    } else if class.has(DiagnosisClass::SPONDYLOLYSIS) {
-        Some("spondylolysis or spondylolisthesis")
-    } else if class.has(DiagnosisClass::HYPERMOBILITY) {
-        Some("hypermobility")
-    } else if class.has(DiagnosisClass::ANTICOAGULANTS) {
-        Some("anticoagulant therapy")
-    } else if class.has(DiagnosisClass::CLAUSTROPHOBIA) {
-        Some("claustrophobia")
-    } else if class.has(DiagnosisClass::AORTIC_ANEURYSM) && cervical {
-        Some("aortic aneurysm, cervical traction")
-    } else if class.has(DiagnosisClass::INFLAMMATORY_SPINE) && !cervical {
-        Some("inflammatory spine disease, traction not cervical")
-    } else {
-        None
-    }
-}
-
 impl Rule for Precaution {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>) {
-        let cervical = cervical_traction(ctx);
-        if !ctx
-            .diagnoses()
-            .any(|d| precaution(ctx, cervical, &d).is_some())
-        {
-            return;
+        if let Some(listed) = listed_with_reasons(ctx, Risk::Precaution) {
+            out.event(format!("Precautions for traction: {listed}"));
         }
-        out.event(format!(
-            "Precautions for traction: {}",
-            list_with_reasons(ctx, |d| precaution(ctx, cervical, d))
-        ));
     }
 }
 

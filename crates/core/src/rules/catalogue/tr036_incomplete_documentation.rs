@@ -23,12 +23,9 @@ impl Rule for IncompleteDocumentation {
     }
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Emitter<'_>) {
-        let Some(traction) = ctx.event.traction.as_ref() else {
+        let Some(traction) = ctx.billed_traction() else {
             return;
         };
-        if !ctx.has_traction_line() {
-            return;
-        }
         // In contract order, so the message lists them the way the record is laid out.
         let fields = [
             ("mode", traction.mode.is_none()),

@@ -31,12 +31,7 @@ impl Rule for NoActiveProcedure {
                 continue;
             }
             let day = traction.date_of_service;
-            let first_of_day = !lines.iter().enumerate().any(|(other_index, other)| {
-                other.procedure_code == TRACTION_CODE
-                    && other.date_of_service == day
-                    && (other.line_number, other_index) < (traction.line_number, index)
-            });
-            if !first_of_day {
+            if ctx.first_traction_index_on(day) != Some(index) {
                 continue;
             }
             let active_that_day = lines.iter().any(|other| {
