@@ -14,10 +14,10 @@ use traction_screen_core::rules::{Engine, RulePack};
 use crate::config::{ADMIN_ADDR, ConfigError, RunSettings};
 use crate::metrics::Metrics;
 use crate::runtime::admin::{self, AdminListener, Health};
-use crate::runtime::registry::{RegistryClient, STARTUP_PATIENCE, value_subject};
+use crate::runtime::consumer::{self, LoopConfig};
+use crate::runtime::registry::{RegistryClient, RegistrySchemas, STARTUP_PATIENCE, value_subject};
 use crate::runtime::shutdown::{self, Shutdown};
 use crate::runtime::tracking::Shared;
-use crate::runtime::worker::{self, LoopConfig};
 
 /// Everything the service needs, already validated.
 #[derive(Clone, Debug)]
@@ -31,7 +31,8 @@ pub struct ServiceSpec {
 
 pub struct App {
     spec: ServiceSpec,
-    pipeline: Arc<Pipeline>,
+    /// Without its writer-schema source: that needs the run's shutdown (see [`App::run`]).
+    pipeline: Pipeline,
     registry: Option<RegistryClient>,
     metrics: Arc<Metrics>,
     health: Arc<Health>,
@@ -119,11 +120,7 @@ impl App {
             None => Engine::built_in(),
         };
         let metrics = Arc::new(Metrics::new(engine.rule_pack_version()));
-        let pipeline = Arc::new(Pipeline::new(
-            Decoder::new(spec.input_format),
-            engine,
-            encoder,
-        ));
+        let pipeline = Pipeline::new(Decoder::new(spec.input_format), engine, encoder);
         Ok(Self {
             spec,
             pipeline,
@@ -135,10 +132,6 @@ impl App {
 
     pub fn metrics(&self) -> Arc<Metrics> {
         Arc::clone(&self.metrics)
-    }
-
-    pub fn pipeline(&self) -> Arc<Pipeline> {
-        Arc::clone(&self.pipeline)
     }
 
     /// Serves the admin endpoints on `admin` and runs the Kafka loop until `shutdown` (or a
@@ -168,12 +161,17 @@ impl App {
             self.spec.loop_config.drain_timeout,
         ));
         let config = self.spec.loop_config.clone();
-        let (pipeline, registry) = (self.pipeline, self.registry);
+        // Writer schemas come from the registry, asked until it answers or this run stops.
+        let pipeline = Arc::new(match self.registry {
+            Some(registry) => self
+                .pipeline
+                .with_schema_source(RegistrySchemas::new(registry, shutdown.clone())),
+            None => self.pipeline,
+        });
         // The loop blocks (polling, synchronous commits): it gets its own thread.
-        let result =
-            tokio::task::spawn_blocking(move || worker::run(&config, pipeline, registry, shared))
-                .await
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("the consumer thread panicked")));
+        let result = tokio::task::spawn_blocking(move || consumer::run(&config, pipeline, shared))
+            .await
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the consumer thread panicked")));
         if result.is_err() {
             shutdown.fail("the Kafka loop stopped");
         } else {

@@ -20,7 +20,7 @@ use serde_json::value::RawValue;
 use traction_screen_core::codec::container::{ContainerError, Record};
 use traction_screen_core::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
 use traction_screen_core::domain::{Outcome, Severity, Timestamp, Verdict};
-use traction_screen_core::pipeline::Pipeline;
+use traction_screen_core::pipeline::{Pipeline, Processed};
 use traction_screen_core::rules::Engine;
 
 /// How outcomes are printed.
@@ -204,9 +204,9 @@ fn check_container(
             Ok(Record {
                 event: Ok(event), ..
             }) => {
-                let outcome = pipeline.screen(event, Timestamp::now(), None);
+                let screened = pipeline.screen(event, Timestamp::now(), None);
                 report
-                    .add(&outcome)
+                    .add(&screened.outcome)
                     .map_err(|e| format!("cannot write output: {e}"))?;
             }
             Ok(Record {
@@ -238,11 +238,13 @@ fn screen_one(
     report: &mut Report<'_>,
 ) -> Result<Result<(), DecodeError>, String> {
     match pipeline.process(bytes, Timestamp::now(), None) {
-        Ok(outcome) => report
-            .add(&outcome)
+        Processed::Screened(screened) => report
+            .add(&screened.outcome)
             .map(Ok)
             .map_err(|e| format!("cannot write output: {e}")),
-        Err(error) => Ok(Err(error)),
+        Processed::Rejected(error) => Ok(Err(error)),
+        // Only a writer-schema source gives up, and check's pipeline has none.
+        Processed::Abandoned => Err("screening was abandoned".to_owned()),
     }
 }
 

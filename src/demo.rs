@@ -25,9 +25,9 @@ use crate::app::{App, ServiceSpec, bind_admin};
 use crate::config::DemoSettings;
 use crate::generate::{self, GenerateSpec};
 use crate::metrics::Metrics;
+use crate::runtime::consumer::LoopConfig;
 use crate::runtime::shutdown::{self, Shutdown};
 use crate::runtime::startup::DEFAULT_STARTUP_TIMEOUT;
-use crate::runtime::worker::LoopConfig;
 
 const INPUT: &str = "encounters";
 const OUTPUT: &str = "screening-outcomes";

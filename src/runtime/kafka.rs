@@ -384,6 +384,9 @@ pub fn commit_sync<C: ConsumerContext>(consumer: &BaseConsumer<C>, offsets: &Top
     }
 }
 
+/// The service's producer: delivery reports complete the messages' [`Pending`] records.
+pub type ServiceProducer = ThreadedProducer<ProducerCtx>;
+
 pub struct ProducerCtx {
     pub shared: Arc<Shared>,
 }

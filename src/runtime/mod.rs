@@ -1,9 +1,11 @@
 //! The runtime shell: the only place with side effects (Kafka, HTTP, signals, threads).
 
 pub mod admin;
+pub mod consumer;
 pub mod dead_letter;
 pub mod kafka;
 pub mod offsets;
+pub mod records;
 pub mod registry;
 pub mod shutdown;
 pub mod startup;

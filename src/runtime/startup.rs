@@ -10,9 +10,9 @@ use anyhow::bail;
 use rdkafka::client::{Client, ClientContext};
 use rdkafka::metadata::Metadata;
 
+use super::consumer::LoopConfig;
 use super::kafka::{ConsumerCtx, ProducerCtx};
 use super::tracking::Shared;
-use super::worker::LoopConfig;
 use crate::config::{ALERTS_TOPIC, ConfigError, DLQ_TOPIC, INPUT_TOPIC, OUTPUT_TOPIC};
 
 /// How long start-up waits for the brokers unless `--startup-timeout` says otherwise.

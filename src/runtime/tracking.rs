@@ -6,7 +6,7 @@
 //! broker acknowledged every record produced for it; a [`Permit`] is released whenever a
 //! message stops being in flight, acknowledged or not, so draining always terminates.
 
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -83,7 +83,7 @@ impl Drop for Permit {
 }
 
 /// What was produced for an input message.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Produced {
     Outcome(Verdict),
     DeadLetter(&'static str),
@@ -97,7 +97,7 @@ pub struct Pending {
     offset: i64,
     consumed_at: Instant,
     produced: Produced,
-    awaiting: AtomicU8,
+    awaiting: AtomicUsize,
     permit: Permit,
 }
 
@@ -109,7 +109,7 @@ impl Pending {
         offset: i64,
         consumed_at: Instant,
         produced: Produced,
-        records: u8,
+        records: usize,
         permit: Permit,
     ) -> Self {
         Self {
@@ -117,7 +117,7 @@ impl Pending {
             offset,
             consumed_at,
             produced,
-            awaiting: AtomicU8::new(records),
+            awaiting: AtomicUsize::new(records),
             permit,
         }
     }

@@ -9,7 +9,7 @@ use std::hint::black_box;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use traction_screen_core::codec::{Decoder, ENCOUNTER_SCHEMA, Encoder, InputFormat, OutputFormat};
 use traction_screen_core::domain::{Encounter, Timestamp};
-use traction_screen_core::pipeline::Pipeline;
+use traction_screen_core::pipeline::{Pipeline, Processed};
 use traction_screen_core::rules::Engine;
 use traction_screen_core::rules::in_scope;
 use traction_screen_synth::Synth;
@@ -116,8 +116,10 @@ fn full_path(c: &mut Criterion) {
             Vec::new,
             |out| {
                 for bytes in &single_object {
-                    let outcome = pipeline.process(bytes, now, None).expect("screens");
-                    pipeline.encode(&outcome, out).expect("encodes");
+                    let Processed::Screened(screened) = pipeline.process(bytes, now, None) else {
+                        panic!("every generated encounter screens");
+                    };
+                    pipeline.encode(&screened.outcome, out).expect("encodes");
                     black_box(&out);
                 }
             },

@@ -19,12 +19,14 @@
 //!
 //! One concern a file: this one is the client and its requests; `answer` reads an answer into
 //! a body or the error its status means, `backoff` paces retries, `endpoint` takes the URL
-//! apart from its credentials, and `error` is [`RegistryError`].
+//! apart from its credentials, `error` is [`RegistryError`], and `source` makes the client
+//! the pipeline's source of writer schemas.
 
 mod answer;
 mod backoff;
 mod endpoint;
 mod error;
+mod source;
 
 #[cfg(test)]
 mod fake_registry;
@@ -39,6 +41,7 @@ use serde::Deserialize;
 use ureq::RequestBuilder;
 
 pub use error::RegistryError;
+pub use source::RegistrySchemas;
 
 use backoff::{Backoff, pause_unless_given_up};
 use endpoint::{Endpoint, basic_authorization, percent_encode};
