@@ -1,7 +1,7 @@
 //! `traction-screen demo`: the whole product on one machine, with nothing to install.
 //!
 //! Starts librdkafka's in-process mock cluster, creates the topics, runs the real service
-//! (the same [`App`] as `run`) against it, feeds it the synthetic generator's stream (with a
+//! (the same [`Service`] as `run`) against it, feeds it the synthetic generator's stream (with a
 //! few poison messages), shows live progress, and ends with a summary read from the
 //! service's own metrics and the group's committed offsets.
 
@@ -21,13 +21,13 @@ use traction_screen_core::codec::{InputFormat, OutputFormat};
 use traction_screen_core::domain::Verdict;
 use traction_screen_core::rules::catalogue;
 
-use crate::app::{App, ServiceSpec, bind_admin};
 use crate::config::DemoSettings;
 use crate::generate::{self, GenerateSpec};
 use crate::metrics::Metrics;
 use crate::runtime::consumer::LoopConfig;
 use crate::runtime::shutdown::{self, Shutdown};
 use crate::runtime::startup::DEFAULT_STARTUP_TIMEOUT;
+use crate::service::{Service, ServiceSpec, bind_admin};
 
 const INPUT: &str = "encounters";
 const OUTPUT: &str = "screening-outcomes";
@@ -42,7 +42,7 @@ const POISON_EVERY: u64 = 500;
 /// what was screened so far.
 pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
     let admin = bind_admin(spec.admin_addr)?;
-    let runtime = crate::app::runtime()?;
+    let runtime = crate::service::runtime()?;
     let shutdown = Shutdown::new();
     runtime.spawn(shutdown::on_signals(shutdown.clone()));
     let partitions = i32::from(spec.partitions.get());
@@ -50,9 +50,9 @@ pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
     let brokers = cluster.bootstrap_servers();
     print_header(spec, &brokers, admin.local_addr());
 
-    let app = App::build(service_spec(spec, &brokers))?;
-    let metrics = app.metrics();
-    let service = runtime.spawn(app.run(admin, shutdown.clone(), false));
+    let service = Service::build(service_spec(spec, &brokers))?;
+    let metrics = service.metrics();
+    let serving = runtime.spawn(service.run(admin, shutdown.clone(), false));
     let generator = {
         let spec = generator_spec(spec, &brokers);
         let stop = shutdown.clone();
@@ -65,7 +65,7 @@ pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
         .join()
         .map_err(|_| anyhow::anyhow!("the generator panicked"))??;
     let served = runtime
-        .block_on(service)
+        .block_on(serving)
         .context("the service task panicked")?;
     let committed = committed_offsets(&brokers, partitions)?;
     let run = Run {

@@ -6,7 +6,6 @@
 //! shell around them: configuration, the command line, the Kafka loop, the Schema Registry
 //! client, the admin server and metrics.
 
-pub mod app;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -14,4 +13,5 @@ pub mod demo;
 pub mod generate;
 pub mod metrics;
 pub mod runtime;
+pub mod service;
 pub mod telemetry;

@@ -7,7 +7,6 @@ use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
 use clap::Parser;
-use traction_screen::app::{self, App, ServiceSpec};
 use traction_screen::check::{self, CheckFormat, CheckOptions};
 use traction_screen::cli::{CheckArgs, Cli, Command};
 use traction_screen::config::{
@@ -16,6 +15,7 @@ use traction_screen::config::{
 };
 use traction_screen::generate::{self, GenerateReport, GenerateSpec};
 use traction_screen::runtime::shutdown::{self, Shutdown};
+use traction_screen::service::{self, Service, ServiceSpec};
 use traction_screen::{demo, telemetry};
 
 const CONFIG_ERROR: u8 = 2;
@@ -58,9 +58,9 @@ fn exit_status(error: &anyhow::Error) -> ExitCode {
 fn run(settings: RunSettings) -> anyhow::Result<()> {
     telemetry::init(settings.tuning.log_format, telemetry::SERVICE_FILTER);
     // First, so that a taken port stops start-up before anything else happens.
-    let admin = app::bind_admin(settings.admin_addr)?;
-    let app = App::build(ServiceSpec::from_settings(settings))?;
-    app::runtime()?.block_on(app.run(admin, Shutdown::new(), true))
+    let admin = service::bind_admin(settings.admin_addr)?;
+    let service = Service::build(ServiceSpec::from_settings(settings))?;
+    service::runtime()?.block_on(service.run(admin, Shutdown::new(), true))
 }
 
 fn run_demo(settings: &DemoSettings) -> anyhow::Result<()> {
@@ -106,7 +106,7 @@ fn until_signalled(
 ) -> anyhow::Result<GenerateReport> {
     telemetry::init(LogFormat::Auto, telemetry::SERVICE_FILTER);
     let stop = Shutdown::new();
-    let rt = app::runtime()?;
+    let rt = service::runtime()?;
     rt.spawn(shutdown::on_signals(stop.clone()));
     work(&|| stop.is_triggered())
 }

@@ -20,15 +20,16 @@ use anyhow::{Context as _, bail};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::producer::Producer;
-use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{info, warn};
 use traction_screen_core::pipeline::Pipeline;
 
-use super::kafka::{ConsumerCtx, ProducerCtx, Role, ServiceProducer, client_config, commit_sync};
-use super::offsets::Partition;
+use super::kafka::{
+    ConsumerCtx, ProducerCtx, Role, ServiceProducer, client_config, commit_sync, offsets_list,
+};
+use super::ledger::Partition;
 use super::records::{Consumed, Topics};
+use super::shared::Shared;
 use super::startup;
-use super::tracking::{Permit, Shared};
 use super::worker::{self, Job};
 
 /// What the loop needs to know; built from the validated settings.
@@ -112,7 +113,7 @@ fn consume(consumer: &Consumer_, lanes: &[Sender<Job>], shared: &Arc<Shared>, co
     let mut paused = false;
     let mut last_commit = Instant::now();
     while !shared.shutdown.is_triggered() {
-        let in_flight = shared.in_flight();
+        let in_flight = shared.ledger.in_flight();
         shared.metrics.set_in_flight(in_flight);
         if in_flight >= config.max_in_flight {
             // Pausing again while paused also covers partitions assigned since.
@@ -141,7 +142,7 @@ fn consume(consumer: &Consumer_, lanes: &[Sender<Job>], shared: &Arc<Shared>, co
 fn dispatch(message: &BorrowedMessage<'_>, lanes: &[Sender<Job>], shared: &Arc<Shared>) {
     let partition = Partition::new(message.topic(), message.partition());
     shared.metrics.event_consumed();
-    shared.tracker().consumed(&partition, message.offset());
+    let claim = shared.ledger.consume(partition.clone(), message.offset());
     let job = Job {
         message: Consumed {
             partition,
@@ -151,7 +152,7 @@ fn dispatch(message: &BorrowedMessage<'_>, lanes: &[Sender<Job>], shared: &Arc<S
             headers: message.headers().map(|h| h.detach()),
         },
         consumed_at: Instant::now(),
-        permit: Permit::acquire(shared),
+        claim,
     };
     let lane = message.partition().unsigned_abs() as usize % lanes.len();
     if lanes[lane].send(job).is_err() {
@@ -183,7 +184,7 @@ fn set_paused(consumer: &Consumer_, pause: bool) -> bool {
 /// Commits the positions that are ahead of their last confirmed commit, asynchronously (the
 /// consumer thread must keep polling); the commit callback confirms them.
 fn commit_progress(consumer: &Consumer_, shared: &Shared) {
-    let commits = shared.tracker().commits_due();
+    let commits = shared.ledger.commits_due();
     if commits.is_empty() {
         return;
     }
@@ -193,35 +194,33 @@ fn commit_progress(consumer: &Consumer_, shared: &Shared) {
     }
 }
 
-fn offsets_list(positions: &[(Partition, i64)]) -> TopicPartitionList {
-    let mut list = TopicPartitionList::with_capacity(positions.len());
-    for (partition, position) in positions {
-        let _ = list.add_partition_offset(
-            &partition.topic,
-            partition.partition,
-            Offset::Offset(*position),
-        );
-    }
-    list
-}
+/// How often a drain stops waiting on the ledger to serve librdkafka's callbacks (commit
+/// results, rebalances, statistics) on the consumer thread.
+const SERVE_CALLBACKS_EVERY: Duration = Duration::from_millis(20);
 
 /// Shutdown: stop fetching, drain within the bound, commit, leave the group.
 fn finish(consumer: &Consumer_, shared: &Shared, config: &LoopConfig) {
     set_paused(consumer, true);
     let deadline = Instant::now() + config.drain_timeout;
-    while shared.in_flight() > 0 && Instant::now() < deadline {
-        // Keep serving callbacks; a message fetched before the pause is dropped untracked,
-        // so no commit passes it and the next owner screens it.
-        let _ = consumer.poll(Duration::from_millis(20));
+    // Each acknowledgement wakes the wait; between waits, callbacks are served. A message
+    // fetched before the pause is dropped untracked, so no commit passes it and the next
+    // owner screens it.
+    let drained = || {
+        let wake = (Instant::now() + SERVE_CALLBACKS_EVERY).min(deadline);
+        shared.ledger.wait_drained(None, wake)
+    };
+    let mut left = drained();
+    while left > 0 && Instant::now() < deadline {
+        let _ = consumer.poll(Duration::ZERO);
+        left = drained();
     }
-    let left = shared.in_flight();
     if left > 0 {
         warn!(
             in_flight = left,
             "drain timed out; those offsets stay uncommitted"
         );
     }
-    let positions = shared.tracker().positions();
+    let positions = shared.ledger.positions();
     commit_sync(consumer, &offsets_list(&positions));
     info!(
         partitions = positions.len(),

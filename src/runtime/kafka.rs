@@ -27,8 +27,9 @@ use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{debug, error, info, warn};
 
-use super::offsets::Partition;
-use super::tracking::{Pending, Shared};
+use super::delivery::Pending;
+use super::ledger::Partition;
+use super::shared::Shared;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Role {
@@ -250,10 +251,9 @@ impl ClientContext for ConsumerCtx {
             .any(|broker| broker.state == "UP");
         shared.health.set_broker_up(up);
         if let Some(topic) = statistics.topics.get(&shared.input_topic) {
-            let assigned = shared.tracker();
             for (id, partition) in &topic.partitions {
                 let key = Partition::new(shared.input_topic.clone(), *id);
-                if *id >= 0 && partition.consumer_lag >= 0 && assigned.is_assigned(&key) {
+                if *id >= 0 && partition.consumer_lag >= 0 && shared.ledger.is_assigned(&key) {
                     shared
                         .metrics
                         .consumer_lag(&shared.input_topic, *id, partition.consumer_lag);
@@ -273,18 +273,9 @@ impl ConsumerContext for ConsumerCtx {
     fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         match rebalance {
             Rebalance::Assign(list) => {
-                let mut tracker = self.shared.tracker();
-                for element in list.elements() {
-                    tracker.assign(Partition::new(element.topic(), element.partition()));
-                }
-                self.shared
-                    .health
-                    .set_assigned_partitions(tracker.assigned());
-                info!(
-                    partitions = list.count(),
-                    assigned = tracker.assigned(),
-                    "partitions assigned"
-                );
+                let assigned = self.shared.ledger.assign(partitions_of(list));
+                self.shared.health.set_assigned_partitions(assigned);
+                info!(partitions = list.count(), assigned, "partitions assigned");
             }
             Rebalance::Revoke(_) => {}
             Rebalance::Error(error) => warn!(%error, "rebalance error"),
@@ -302,14 +293,11 @@ impl ConsumerContext for ConsumerCtx {
                 return;
             }
         }
-        let mut tracker = self.shared.tracker();
         for element in offsets.elements() {
             match (element.error(), element.offset()) {
                 (Ok(()), Offset::Offset(offset)) => {
-                    tracker.confirm(
-                        &Partition::new(element.topic(), element.partition()),
-                        offset,
-                    );
+                    let partition = Partition::new(element.topic(), element.partition());
+                    self.shared.ledger.confirm(&partition, offset);
                 }
                 (Err(error), _) => warn!(
                     %error,
@@ -324,53 +312,54 @@ impl ConsumerContext for ConsumerCtx {
 
 impl ConsumerCtx {
     /// Waits (bounded) for the revoked partitions' in-flight messages, commits their
-    /// positions, and forgets them.
+    /// positions, and forgets them. The wait is on the ledger, woken by each
+    /// acknowledgement (delivery reports arrive on the producer's thread meanwhile).
     fn revoke(&self, consumer: &BaseConsumer<Self>, list: &TopicPartitionList) {
         let shared = &self.shared;
-        let partitions: Vec<Partition> = list
-            .elements()
-            .iter()
-            .map(|e| Partition::new(e.topic(), e.partition()))
-            .collect();
+        let partitions: Vec<Partition> = partitions_of(list).collect();
         let deadline = Instant::now() + shared.drain_timeout;
-        loop {
-            let waiting = shared.tracker().in_flight(Some(&partitions));
-            if waiting == 0 {
-                break;
-            }
-            if Instant::now() >= deadline {
-                warn!(
-                    waiting,
-                    "revoke drain timed out; those messages will be screened again by the next owner"
-                );
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(5));
+        let waiting = shared.ledger.wait_drained(Some(&partitions), deadline);
+        if waiting > 0 {
+            warn!(
+                waiting,
+                "revoke drain timed out; those messages will be screened again by the next owner"
+            );
         }
-        let mut commits = TopicPartitionList::new();
-        {
-            let mut tracker = shared.tracker();
-            for partition in &partitions {
-                if let Some(position) = tracker.revoke(partition).and_then(|o| o.position()) {
-                    let _ = commits.add_partition_offset(
-                        &partition.topic,
-                        partition.partition,
-                        Offset::Offset(position),
-                    );
-                }
-                shared
-                    .metrics
-                    .forget_partition(&partition.topic, partition.partition);
-            }
-            shared.health.set_assigned_partitions(tracker.assigned());
+        let positions = shared.ledger.revoke(&partitions);
+        for partition in &partitions {
+            shared
+                .metrics
+                .forget_partition(&partition.topic, partition.partition);
         }
+        shared
+            .health
+            .set_assigned_partitions(shared.ledger.assigned());
         if consumer.assignment_lost() {
             warn!("assignment lost: skipping the commit of revoked partitions");
         } else {
-            commit_sync(consumer, &commits);
+            commit_sync(consumer, &offsets_list(&positions));
         }
         info!(partitions = partitions.len(), "partitions revoked");
     }
+}
+
+fn partitions_of(list: &TopicPartitionList) -> impl Iterator<Item = Partition> + '_ {
+    list.elements()
+        .into_iter()
+        .map(|e| Partition::new(e.topic(), e.partition()))
+}
+
+/// The list librdkafka commits, from positions.
+pub fn offsets_list(positions: &[(Partition, i64)]) -> TopicPartitionList {
+    let mut list = TopicPartitionList::with_capacity(positions.len());
+    for (partition, position) in positions {
+        let _ = list.add_partition_offset(
+            &partition.topic,
+            partition.partition,
+            Offset::Offset(*position),
+        );
+    }
+    list
 }
 
 /// Commits synchronously; only ever called on the consumer thread.

@@ -13,8 +13,8 @@ use traction_screen_core::domain::{Source, Timestamp, Verdict};
 use traction_screen_core::pipeline::{Pipeline, Processed};
 
 use super::dead_letter::{self, Origin};
-use super::offsets::Partition;
-use super::tracking::Produced;
+use super::delivery::Produced;
+use super::ledger::Partition;
 
 /// The topics a message's records go to.
 #[derive(Clone, Debug)]

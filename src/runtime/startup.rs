@@ -12,7 +12,7 @@ use rdkafka::metadata::Metadata;
 
 use super::consumer::LoopConfig;
 use super::kafka::{ConsumerCtx, ProducerCtx};
-use super::tracking::Shared;
+use super::shared::Shared;
 use crate::config::{ALERTS_TOPIC, ConfigError, DLQ_TOPIC, INPUT_TOPIC, OUTPUT_TOPIC};
 
 /// How long start-up waits for the brokers unless `--startup-timeout` says otherwise.

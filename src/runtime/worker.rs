@@ -16,15 +16,18 @@ use tracing::{info_span, warn};
 use traction_screen_core::domain::Timestamp;
 use traction_screen_core::pipeline::{Pipeline, Processed};
 
+use super::delivery::Pending;
 use super::kafka::{ServiceProducer, send_waiting};
+use super::ledger::Claim;
 use super::records::{Batch, Consumed, Record, Topics, records_for};
-use super::tracking::{Pending, Permit, Shared};
+use super::shared::Shared;
 
 /// One consumed message on its way to a worker.
 pub(super) struct Job {
     pub(super) message: Consumed,
     pub(super) consumed_at: Instant,
-    pub(super) permit: Permit,
+    /// Its place in the ledger: settled when its records are acknowledged.
+    pub(super) claim: Claim,
 }
 
 struct Worker {
@@ -75,7 +78,7 @@ impl Worker {
         let Job {
             message,
             consumed_at,
-            permit,
+            claim,
         } = job;
         // Every log line about this message carries where it came from (and nothing from
         // its content).
@@ -102,16 +105,15 @@ impl Worker {
         match batch {
             Ok(Some(batch)) => {
                 let pending = Pending::new(
-                    message.partition.clone(),
-                    message.offset,
+                    claim,
                     consumed_at,
                     batch.produced,
                     batch.records.len(),
-                    permit,
+                    Arc::clone(&self.shared.metrics),
                 );
                 self.send_all(batch, &Arc::new(pending));
             }
-            // Abandoned: the permit goes, the offset stays uncommitted.
+            // Abandoned: the claim is dropped unsettled, so the offset stays uncommitted.
             Ok(None) => {}
             Err(error) => self
                 .shared

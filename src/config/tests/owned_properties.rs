@@ -179,7 +179,7 @@ fn the_service_gives_the_producer_the_idempotence_setting() {
         &[],
         None,
     );
-    let spec = crate::app::ServiceSpec::from_settings(settings);
+    let spec = crate::service::ServiceSpec::from_settings(settings);
     assert_eq!(
         spec.loop_config
             .kafka_config

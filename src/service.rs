@@ -1,5 +1,5 @@
-//! The application: the service assembled from validated settings. `run`, `demo` and the
-//! integration tests build it the same way ([`App::build`]) and hand in their own
+//! The service, assembled from validated settings. `run`, `demo` and the
+//! integration tests build it the same way ([`Service::build`]) and hand in their own
 //! [`Shutdown`] and admin listener (bound first, by [`bind_admin`]).
 
 use std::collections::BTreeMap;
@@ -16,8 +16,8 @@ use crate::metrics::Metrics;
 use crate::runtime::admin::{self, AdminListener, Health};
 use crate::runtime::consumer::{self, LoopConfig};
 use crate::runtime::registry::{RegistryClient, RegistrySchemas, STARTUP_PATIENCE, value_subject};
+use crate::runtime::shared::Shared;
 use crate::runtime::shutdown::{self, Shutdown};
-use crate::runtime::tracking::Shared;
 
 /// Everything the service needs, already validated.
 #[derive(Clone, Debug)]
@@ -29,9 +29,9 @@ pub struct ServiceSpec {
     pub rule_pack: Option<RulePack>,
 }
 
-pub struct App {
+pub struct Service {
     spec: ServiceSpec,
-    /// Without its writer-schema source: that needs the run's shutdown (see [`App::run`]).
+    /// Without its writer-schema source: that needs the run's shutdown (see [`Service::run`]).
     pipeline: Pipeline,
     registry: Option<RegistryClient>,
     metrics: Arc<Metrics>,
@@ -85,7 +85,7 @@ pub fn bind_admin(addr: SocketAddr) -> Result<AdminListener, ConfigError> {
     })
 }
 
-impl App {
+impl Service {
     /// Builds the pipeline (registering the outcome schema when the output is Confluent
     /// framed). Blocking; fails with a one-line cause naming the setting at fault.
     pub fn build(spec: ServiceSpec) -> anyhow::Result<Self> {
