@@ -1,13 +1,14 @@
-//! The core's named values on the command line. The core knows no clap, so its enums
-//! (wire formats, container codecs) list their names and descriptions themselves, and
-//! [`parser`] turns such a list into clap's possible values: the help shows them, and clap
-//! refuses anything else as it does for its own `ValueEnum`s.
+//! Settings with a fixed list of named values. The core knows no clap, so its enums (wire
+//! formats, container codecs) list their names and descriptions themselves, and [`parser`]
+//! turns such a list into clap's possible values: the help shows them, and clap refuses
+//! anything else as it does for its own `ValueEnum`s. The same names are read from variables
+//! (`variable::one_of`) and from the `--config` file.
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use traction_screen_core::codec::container::Codec;
 use traction_screen_core::codec::{InputFormat, OutputFormat};
 
-use crate::config::LogFormat;
+use crate::telemetry::LogFormat;
 
 /// A setting with a fixed list of named values.
 pub trait Choice: Copy + Send + Sync + 'static {

@@ -1,24 +1,21 @@
-//! Command-line definitions (clap). Parsing only: `main` dispatches, and [`crate::config`]
-//! turns the `run`, `generate` and `demo` arguments into validated settings.
-//!
-//! Every setting of those three commands can also come from a `TRACTION_SCREEN_*` environment
-//! variable or (for `run`) a `--config` TOML file. A flag missing here may therefore still be
-//! set by a lower layer, so these definitions carry no clap defaults and no clap `required`:
-//! both live in `config`, which sees all the layers. Help texts state the defaults.
+//! The command line (clap): its definitions ([`args`]), the names of settings ([`setting`]),
+//! and [`Cli::read`], which parses it. Parsing only: `main` dispatches, and `config` turns
+//! the `run`, `generate` and `demo` arguments into validated settings.
 
-use std::path::PathBuf;
-
+mod args;
 mod choice;
+pub mod setting;
+mod variable;
 
-use clap::{Parser, Subcommand};
-use traction_screen_core::codec::container::Codec;
-use traction_screen_core::codec::{InputFormat, OutputFormat};
+use std::ffi::OsString;
 
-use crate::check::CheckFormat;
-use crate::config::LogFormat;
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub use args::{CheckArgs, DemoArgs, GenerateArgs, RunArgs, TuningArgs};
 pub use choice::Choice;
-use choice::parser;
+pub use setting::Setting;
 
 /// Shown under the help of the commands whose flags have other sources too.
 const RUN_LAYERS: &str = "Every flag can also be set with an environment variable named \
@@ -61,248 +58,77 @@ pub enum Command {
     Check(CheckArgs),
 }
 
-#[derive(Debug, Default, clap::Args)]
-pub struct RunArgs {
-    /// Kafka bootstrap servers (required).
-    #[arg(long, value_name = "HOST:PORT[,...]")]
-    pub brokers: Option<String>,
-    /// Consumer group [default: traction-screen].
-    #[arg(long, value_name = "NAME")]
-    pub group_id: Option<String>,
-    /// Topic to screen [default: encounters].
-    #[arg(long, value_name = "NAME")]
-    pub input_topic: Option<String>,
-    /// Topic for outcomes [default: screening-outcomes].
-    #[arg(long, value_name = "NAME")]
-    pub output_topic: Option<String>,
-    /// Topic for undecodable or invalid messages [default: encounters-dlq].
-    #[arg(long, value_name = "NAME")]
-    pub dlq_topic: Option<String>,
-    /// Topic that also receives every FAIL outcome [default: none].
-    #[arg(long, value_name = "NAME")]
-    pub alerts_topic: Option<String>,
-    /// Framing of input values [default: auto, by their first bytes].
-    #[arg(long, value_parser = parser::<InputFormat>(), value_name = "FORMAT")]
-    pub input_format: Option<InputFormat>,
-    /// Encoding of outcomes [default: avro-confluent with a registry, else avro-single-object].
-    #[arg(long, value_parser = parser::<OutputFormat>(), value_name = "FORMAT")]
-    pub output_format: Option<OutputFormat>,
-    /// Confluent Schema Registry, http:// or https:// [default: none].
-    #[arg(long, value_name = "URL")]
-    pub schema_registry_url: Option<String>,
-    /// Address of the /metrics, /healthz and /readyz server [default: 127.0.0.1:9464].
-    #[arg(long, value_name = "IP:PORT")]
-    pub admin_addr: Option<String>,
-    /// A librdkafka property, e.g. security.protocol=SASL_SSL (repeatable; the environment
-    /// variable takes a comma-separated list).
-    #[arg(long, value_name = "KEY=VALUE")]
-    pub kafka_config: Vec<String>,
-    /// Whether the producer is idempotent; false only for brokers without idempotent
-    /// producers (acknowledgements stay `all`) [default: true].
-    #[arg(long, value_name = "true|false")]
-    pub producer_idempotence: Option<bool>,
-    /// Seconds start-up waits for the brokers to answer before it gives up [default: 15].
-    #[arg(long, value_name = "SECS")]
-    pub startup_timeout: Option<u64>,
-    /// A TOML file with the same settings.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// A rule-pack file to use instead of the built-in pack.
-    #[arg(long, value_name = "FILE")]
-    pub rule_pack: Option<PathBuf>,
-    #[command(flatten)]
-    pub tuning: TuningArgs,
+/// The flags of `generate` that only producing to Kafka uses.
+const KAFKA_ONLY: [&str; 5] = [
+    "brokers",
+    "topic",
+    "rate",
+    "schema_registry_url",
+    "kafka_config",
+];
+
+impl Cli {
+    /// The process's command line, with the variables clap reads for it; a usage error
+    /// exits (status 2) with clap's message.
+    pub fn read() -> Self {
+        Self::read_from(std::env::args_os()).unwrap_or_else(|error| error.exit())
+    }
+
+    /// Parses `argv`, then applies what clap cannot say because it tells a flag from its
+    /// variable: `generate --output` refuses the Kafka-only flags but ignores their variables
+    /// (an environment set up for producing does not stop a file from being written), and
+    /// `--codec`'s variable applies to `--output` only.
+    pub fn read_from<I, T>(argv: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let mut command = Self::command();
+        let matches = command.try_get_matches_from_mut(argv)?;
+        let mut cli = Self::from_arg_matches(&matches).map_err(|e| e.format(&mut command))?;
+        if let (Command::Generate(args), Some(("generate", given))) =
+            (&mut cli.command, matches.subcommand())
+        {
+            let generate = command
+                .find_subcommand_mut("generate")
+                .expect("generate is a subcommand");
+            if let Some(conflict) = output_conflict(generate, given) {
+                return Err(generate.error(ErrorKind::ArgumentConflict, conflict));
+            }
+            if args.output.is_none() && !on_command_line(given, "codec") {
+                args.codec = None;
+            }
+        }
+        Ok(cli)
+    }
 }
 
-/// Knobs of the in-process pipeline, shared by `run` and `demo`.
-#[derive(Debug, Default, clap::Args)]
-pub struct TuningArgs {
-    /// Most events consumed but not yet acknowledged; consumption pauses beyond it
-    /// [default: 10000].
-    #[arg(long, value_name = "N")]
-    pub max_in_flight: Option<u64>,
-    /// Seconds allowed to drain in-flight work on shutdown or revocation [default: 30].
-    #[arg(long, value_name = "SECS")]
-    pub drain_timeout: Option<u64>,
-    /// Milliseconds between offset commits [default: 1000].
-    #[arg(long, value_name = "MS")]
-    pub commit_interval_ms: Option<u64>,
-    /// Screening threads [default: the available parallelism].
-    #[arg(long, value_name = "N")]
-    pub workers: Option<u64>,
-    /// How logs are written [default: auto].
-    #[arg(long, value_parser = parser::<LogFormat>(), value_name = "FORMAT")]
-    pub log_format: Option<LogFormat>,
+fn on_command_line(given: &ArgMatches, id: &str) -> bool {
+    given.value_source(id) == Some(ValueSource::CommandLine)
 }
 
-#[derive(Debug, Default, clap::Args)]
-pub struct DemoArgs {
-    /// Synthetic encounters to screen [default: 30000].
-    #[arg(long, value_name = "N")]
-    pub events: Option<u64>,
-    /// Encounters generated per second [default: 5000].
-    #[arg(long, value_name = "PER_SEC")]
-    pub rate: Option<u64>,
-    /// Address of the /metrics, /healthz and /readyz server [default: 127.0.0.1:9464].
-    #[arg(long, value_name = "IP:PORT")]
-    pub admin_addr: Option<String>,
-    /// Partitions of the demo's encounters topic [default: 6].
-    #[arg(long, value_name = "N")]
-    pub partitions: Option<u64>,
-    #[command(flatten)]
-    pub tuning: TuningArgs,
-}
-
-#[derive(Debug, Default, clap::Args)]
-pub struct GenerateArgs {
-    /// Kafka bootstrap servers (required without --output).
-    #[arg(long, value_name = "HOST:PORT[,...]")]
-    pub brokers: Option<String>,
-    /// Topic to produce to [default: encounters].
-    #[arg(long, value_name = "NAME")]
-    pub topic: Option<String>,
-    /// Encounters to produce (required).
-    #[arg(long, value_name = "N")]
-    pub count: Option<u64>,
-    /// Encounters per second [default: as fast as the broker takes them].
-    #[arg(long, value_name = "PER_SEC")]
-    pub rate: Option<u64>,
-    /// Encoding of the encounters [default: json].
-    #[arg(long, value_parser = parser::<OutputFormat>(), value_name = "FORMAT")]
-    pub format: Option<OutputFormat>,
-    /// Seed of the generator: the same seed gives the same encounters [default: 1].
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
-    /// Confluent Schema Registry, http:// or https:// (needed for avro-confluent).
-    #[arg(long, value_name = "URL")]
-    pub schema_registry_url: Option<String>,
-    /// A librdkafka property, e.g. security.protocol=SASL_SSL (repeatable; the environment
-    /// variable takes a comma-separated list).
-    #[arg(long, value_name = "KEY=VALUE")]
-    pub kafka_config: Vec<String>,
-    /// Write the encounters to FILE instead of producing them to Kafka: an Avro object
-    /// container file when FILE ends in .avro, JSON Lines when it ends in .jsonl, .ndjson or
-    /// .json (or with --format json).
-    #[arg(
-        long,
-        value_name = "FILE",
-        conflicts_with_all = ["brokers", "topic", "rate", "schema_registry_url", "kafka_config"]
-    )]
-    pub output: Option<PathBuf>,
-    /// Compression of the blocks of an --output .avro file [default: deflate].
-    #[arg(long, value_parser = parser::<Codec>(), value_name = "CODEC")]
-    pub codec: Option<Codec>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct CheckArgs {
-    /// Output format: jsonl (or json) or table [default: jsonl when stdout is not a
-    /// terminal, table on a terminal].
-    #[arg(long, value_enum)]
-    pub format: Option<CheckFormat>,
-    /// A rule-pack file to use instead of the built-in pack.
-    #[arg(long, value_name = "FILE")]
-    pub rule_pack: Option<PathBuf>,
-    /// Files to screen; `-` or none reads standard input.
-    #[arg(value_name = "FILES")]
-    pub files: Vec<PathBuf>,
+/// clap's words for `--output` given next to a Kafka-only flag, the earlier one first.
+fn output_conflict(generate: &clap::Command, given: &ArgMatches) -> Option<String> {
+    if !on_command_line(given, "output") {
+        return None;
+    }
+    let other = KAFKA_ONLY
+        .into_iter()
+        .filter(|id| on_command_line(given, id))
+        .min_by_key(|id| given.index_of(id))?;
+    let shown = |id: &str| {
+        let arg = generate.get_arguments().find(|arg| arg.get_id() == id);
+        arg.map_or_else(|| id.to_owned(), ToString::to_string)
+    };
+    let (first, second) = if given.index_of(other) < given.index_of("output") {
+        (shown(other), shown("output"))
+    } else {
+        (shown("output"), shown(other))
+    };
+    Some(format!(
+        "the argument '{first}' cannot be used with '{second}'"
+    ))
 }
 
 #[cfg(test)]
-mod tests {
-    use clap::CommandFactory;
-
-    use super::*;
-
-    #[test]
-    fn the_definitions_pass_clap_consistency_checks() {
-        Cli::command().debug_assert();
-    }
-
-    /// Parses a command line written as one string (no argument holds a space).
-    fn parse(line: &str) -> Command {
-        let argv = std::iter::once("traction-screen").chain(line.split_whitespace());
-        Cli::try_parse_from(argv)
-            .expect("the command line parses")
-            .command
-    }
-
-    #[test]
-    fn the_contract_run_command_line_parses() {
-        let Command::Run(args) = parse(
-            "run --brokers a:9092,b:9092 --group-id g --input-topic in --output-topic out \
-             --dlq-topic dlq --alerts-topic alerts --input-format avro-confluent \
-             --output-format json --schema-registry-url http://registry:8081 \
-             --admin-addr 0.0.0.0:9464 --kafka-config security.protocol=SSL \
-             --kafka-config linger.ms=5 --config config.toml --rule-pack pack.toml",
-        ) else {
-            panic!("expected run");
-        };
-        assert_eq!(args.brokers.as_deref(), Some("a:9092,b:9092"));
-        assert_eq!(args.input_format, Some(InputFormat::AvroConfluent));
-        assert_eq!(args.output_format, Some(OutputFormat::Json));
-        assert_eq!(args.kafka_config, ["security.protocol=SSL", "linger.ms=5"]);
-        assert_eq!(args.config, Some(PathBuf::from("config.toml")));
-        assert_eq!(args.rule_pack, Some(PathBuf::from("pack.toml")));
-    }
-
-    #[test]
-    fn the_contract_generate_and_demo_command_lines_parse() {
-        let Command::Generate(args) = parse(
-            "generate --brokers k:9092 --topic encounters --count 10 --rate 5 \
-             --format avro-single-object --seed 3",
-        ) else {
-            panic!("expected generate");
-        };
-        assert_eq!(
-            (args.count, args.rate, args.seed),
-            (Some(10), Some(5), Some(3))
-        );
-        assert_eq!(args.format, Some(OutputFormat::AvroSingleObject));
-        let Command::Demo(args) = parse("demo --events 100 --rate 50 --admin-addr 127.0.0.1:9000")
-        else {
-            panic!("expected demo");
-        };
-        assert_eq!((args.events, args.rate), (Some(100), Some(50)));
-        assert_eq!(args.admin_addr.as_deref(), Some("127.0.0.1:9000"));
-    }
-
-    #[test]
-    fn every_codec_and_wire_format_parses_by_its_name() {
-        for codec in Codec::ALL {
-            let line = format!("generate --output b.avro --codec {}", codec.name());
-            let Command::Generate(args) = parse(&line) else {
-                panic!("expected generate");
-            };
-            assert_eq!(args.codec, Some(codec));
-        }
-        for (input, output) in InputFormat::ALL
-            .iter()
-            .zip(OutputFormat::ALL.iter().cycle())
-        {
-            let line = format!(
-                "run --input-format {} --output-format {}",
-                input.name(),
-                output.name()
-            );
-            let Command::Run(args) = parse(&line) else {
-                panic!("expected run");
-            };
-            assert_eq!(
-                (args.input_format, args.output_format),
-                (Some(*input), Some(*output))
-            );
-        }
-    }
-
-    #[test]
-    fn flags_left_out_stay_unset_so_lower_layers_can_fill_them() {
-        let Command::Run(args) = parse("run") else {
-            panic!("expected run");
-        };
-        assert_eq!(
-            (args.brokers, args.group_id, args.tuning.workers),
-            (None, None, None)
-        );
-    }
-}
+mod tests;

@@ -11,7 +11,6 @@
 //! parallel. Memory is bounded by `max_in_flight`: past it, the consumer pauses its
 //! partitions until acknowledgements catch up.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
@@ -24,76 +23,49 @@ use tracing::{info, warn};
 use traction_screen_core::pipeline::Pipeline;
 
 use super::kafka::{
-    ConsumerCtx, ProducerCtx, Role, ServiceProducer, client_config, commit_sync, offsets_list,
+    ConsumerCtx, ProducerCtx, ServiceProducer, commit_sync, offsets_list, service_client_config,
 };
 use super::ledger::Partition;
-use super::records::{Consumed, Topics};
+use super::records::Consumed;
 use super::shared::Shared;
 use super::startup;
 use super::worker::{self, Job};
-
-/// What the loop needs to know; built from the validated settings.
-#[derive(Clone, Debug)]
-pub struct LoopConfig {
-    pub brokers: String,
-    pub group_id: String,
-    pub input_topic: String,
-    pub output_topic: String,
-    pub dlq_topic: String,
-    pub alerts_topic: Option<String>,
-    pub kafka_config: BTreeMap<String, String>,
-    /// How long start-up waits for the brokers to answer.
-    pub startup_timeout: Duration,
-    pub max_in_flight: usize,
-    pub drain_timeout: Duration,
-    pub commit_interval: Duration,
-    pub workers: usize,
-}
+use crate::config::{Role, RunSettings};
 
 type Consumer_ = BaseConsumer<ConsumerCtx>;
-
-impl LoopConfig {
-    fn topics(&self) -> Topics {
-        Topics {
-            output: self.output_topic.clone(),
-            dlq: self.dlq_topic.clone(),
-            alerts: self.alerts_topic.clone(),
-        }
-    }
-}
 
 /// Runs the loop until `shared.shutdown` is triggered, then drains, commits and leaves the
 /// group. Blocking: call it from a dedicated thread. Errs with the fatal cause, if any.
 pub fn run(
-    config: &LoopConfig,
+    settings: &RunSettings,
     pipeline: Arc<Pipeline>,
     shared: Arc<Shared>,
 ) -> anyhow::Result<()> {
-    let producer: ServiceProducer =
-        client_config(&config.brokers, &config.kafka_config, Role::Producer)
-            .create_with_context(ProducerCtx {
-                shared: Arc::clone(&shared),
-            })
-            .context("cannot create the Kafka producer (check --kafka-config)")?;
-    let consumer: Consumer_ = client_config(&config.brokers, &config.kafka_config, Role::Consumer)
-        .set("group.id", &config.group_id)
+    let producer: ServiceProducer = service_client_config(settings, Role::Producer)
+        .create_with_context(ProducerCtx {
+            shared: Arc::clone(&shared),
+        })
+        .context("cannot create the Kafka producer (check --kafka-config)")?;
+    let consumer: Consumer_ = service_client_config(settings, Role::Consumer)
         .create_with_context(ConsumerCtx {
             shared: Arc::clone(&shared),
         })
         .context("cannot create the Kafka consumer (check --kafka-config)")?;
-    if !startup::check_topics(consumer.client(), producer.client(), config, &shared)? {
+    if !startup::check_topics(consumer.client(), producer.client(), settings, &shared)? {
         return Ok(());
     }
+    let input = settings.topics.input.as_str();
     consumer
-        .subscribe(&[&config.input_topic])
-        .with_context(|| format!("cannot subscribe to {}", config.input_topic))?;
-    info!(topic = %config.input_topic, group = %config.group_id, workers = config.workers, "consuming");
+        .subscribe(&[input])
+        .with_context(|| format!("cannot subscribe to {input}"))?;
+    let workers = settings.tuning.workers.get();
+    info!(topic = %input, group = %settings.group_id, workers, "consuming");
 
     let producer = Arc::new(producer);
-    let workers = config.workers.max(1);
-    let (lanes, handles) = worker::start(workers, &pipeline, &producer, &shared, config.topics());
-    consume(&consumer, &lanes, &shared, config);
-    finish(&consumer, &shared, config);
+    let topics = settings.topics.clone();
+    let (lanes, handles) = worker::start(workers, &pipeline, &producer, &shared, topics);
+    consume(&consumer, &lanes, &shared, settings);
+    finish(&consumer, &shared, settings);
     drop(lanes);
     for handle in handles {
         let _ = handle.join();
@@ -109,21 +81,26 @@ pub fn run(
 }
 
 /// The consumer thread's loop: poll, dispatch, pause past the in-flight bound, commit.
-fn consume(consumer: &Consumer_, lanes: &[Sender<Job>], shared: &Arc<Shared>, config: &LoopConfig) {
+fn consume(
+    consumer: &Consumer_,
+    lanes: &[Sender<Job>],
+    shared: &Arc<Shared>,
+    settings: &RunSettings,
+) {
+    let max_in_flight = settings.tuning.max_in_flight.get();
     let mut paused = false;
     let mut last_commit = Instant::now();
     while !shared.shutdown.is_triggered() {
         let in_flight = shared.ledger.in_flight();
         shared.metrics.set_in_flight(in_flight);
-        if in_flight >= config.max_in_flight {
+        if in_flight >= max_in_flight {
             // Pausing again while paused also covers partitions assigned since.
             let newly = !paused;
             paused = set_paused(consumer, true) || paused;
             if newly && paused {
                 info!(in_flight, "in-flight bound reached: consumption paused");
             }
-        } else if paused && in_flight <= config.max_in_flight * 3 / 4 && set_paused(consumer, false)
-        {
+        } else if paused && in_flight <= max_in_flight * 3 / 4 && set_paused(consumer, false) {
             paused = false;
             info!(in_flight, "acknowledgements caught up: consumption resumed");
         }
@@ -132,7 +109,7 @@ fn consume(consumer: &Consumer_, lanes: &[Sender<Job>], shared: &Arc<Shared>, co
             Some(Err(error)) => warn!(%error, "consumer error; retrying"),
             None => {}
         }
-        if last_commit.elapsed() >= config.commit_interval {
+        if last_commit.elapsed() >= settings.tuning.commit_interval {
             commit_progress(consumer, shared);
             last_commit = Instant::now();
         }
@@ -199,9 +176,9 @@ fn commit_progress(consumer: &Consumer_, shared: &Shared) {
 const SERVE_CALLBACKS_EVERY: Duration = Duration::from_millis(20);
 
 /// Shutdown: stop fetching, drain within the bound, commit, leave the group.
-fn finish(consumer: &Consumer_, shared: &Shared, config: &LoopConfig) {
+fn finish(consumer: &Consumer_, shared: &Shared, settings: &RunSettings) {
     set_paused(consumer, true);
-    let deadline = Instant::now() + config.drain_timeout;
+    let deadline = Instant::now() + settings.tuning.drain_timeout;
     // Each acknowledgement wakes the wait; between waits, callbacks are served. A message
     // fetched before the pause is dropped untracked, so no commit passes it and the next
     // owner screens it.

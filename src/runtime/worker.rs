@@ -19,8 +19,9 @@ use traction_screen_core::pipeline::{Pipeline, Processed};
 use super::delivery::Pending;
 use super::kafka::{ServiceProducer, send_waiting};
 use super::ledger::Claim;
-use super::records::{Batch, Consumed, Record, Topics, records_for};
+use super::records::{Batch, Consumed, Record, records_for};
 use super::shared::Shared;
+use crate::config::Topics;
 
 /// One consumed message on its way to a worker.
 pub(super) struct Job {

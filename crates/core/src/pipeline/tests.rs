@@ -86,28 +86,18 @@ fn an_unknown_schema_id_is_looked_up_once_and_then_decoded_from_the_cache() {
 }
 
 #[test]
-fn a_schema_id_the_source_does_not_have_is_rejected_as_unknown() {
-    let pipeline = pipeline(&answering(Lookup::Missing));
-    let processed = pipeline.process(&confluent_framed(9), NOW, None);
-    assert!(
-        matches!(
-            processed,
-            Processed::Rejected(DecodeError::UnknownSchemaId(9))
-        ),
-        "{processed:?}"
-    );
-}
-
-#[test]
-fn without_a_source_an_unknown_schema_id_is_rejected_as_unknown() {
-    let processed = Pipeline::with_defaults().process(&confluent_framed(9), NOW, None);
-    assert!(
-        matches!(
-            processed,
-            Processed::Rejected(DecodeError::UnknownSchemaId(9))
-        ),
-        "{processed:?}"
-    );
+fn a_schema_id_the_source_lacks_or_with_no_source_is_rejected_as_unknown() {
+    let lacking = pipeline(&answering(Lookup::Missing));
+    for pipeline in [lacking, Pipeline::with_defaults()] {
+        let processed = pipeline.process(&confluent_framed(9), NOW, None);
+        assert!(
+            matches!(
+                processed,
+                Processed::Rejected(DecodeError::UnknownSchemaId(9))
+            ),
+            "{processed:?}"
+        );
+    }
 }
 
 #[test]
