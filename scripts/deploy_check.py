@@ -7,6 +7,7 @@
                                            alert rules parses and names exported metrics
   deploy_check.py configmap DIR            writes the ConfigMap's files to DIR, the settings
                                            pointing at the rule pack there
+  deploy_check.py sync-rule-pack           copies data/rule-pack.toml into the ConfigMap
 
 METRICS_FILE is the Prometheus text exposition of a running service (its /metrics).
 Needs PyYAML and promtool (Debian's `prometheus` package).
@@ -216,7 +217,10 @@ def kubernetes():
     settings = tomllib.loads(config_map["data"]["traction-screen.toml"])
     with open(RULE_PACK, encoding="utf-8") as f:
         if config_map["data"]["rule-pack.toml"] != f.read():
-            fail("the ConfigMap's rule-pack.toml differs from data/rule-pack.toml")
+            fail(
+                "the ConfigMap's rule-pack.toml differs from data/rule-pack.toml "
+                "(python3 scripts/deploy_check.py sync-rule-pack copies it)"
+            )
 
     pod = deployment["spec"]["template"]["spec"]
     grace, drain = pod["terminationGracePeriodSeconds"], settings["drain_timeout"]
@@ -272,12 +276,26 @@ def configmap(directory):
             f.write(text)
 
 
+def sync_rule_pack():
+    """Copies data/rule-pack.toml into the ConfigMap (its last key, a block scalar)."""
+    path = os.path.join(ROOT, "deploy/k8s/configmap.yaml")
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    key = lines.index("  rule-pack.toml: |")
+    with open(RULE_PACK, encoding="utf-8") as f:
+        pack = [f"    {line}" if line else "" for line in f.read().splitlines()]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines[: key + 1] + pack) + "\n")
+
+
 if __name__ == "__main__":
     command = sys.argv[1:2]
     if command == ["alert-tests"]:
         alert_tests()
     elif command == ["kubernetes"]:
         kubernetes()
+    elif command == ["sync-rule-pack"]:
+        sync_rule_pack()
     elif command == ["queries"] and len(sys.argv) == 3:
         queries(sys.argv[2])
     elif command == ["configmap"] and len(sys.argv) == 3:

@@ -3,7 +3,8 @@
 //! Inputs are JSON Lines, a JSON array, or Avro object container files (told apart by
 //! their first bytes); `-` or no file reads standard input. Every encounter goes through
 //! the same [`Pipeline`] as the service. A record that cannot be decoded is reported on
-//! standard error with its file and line (or element/record number), and checking goes on.
+//! standard error with its file and position — `line N` (and `column M` when it is not JSON)
+//! in JSON Lines, `record N` in an array or a container file — and checking goes on.
 //!
 //! Exit status: 0 when every encounter was screened and none FAILed, 1 when at least one
 //! FAILed (and all input was readable), 2 on a usage error, an unreadable file, or any
@@ -16,16 +17,17 @@ use std::path::PathBuf;
 
 use serde_json::value::RawValue;
 
-use crate::codec::container::OutcomeWriter;
-use crate::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
-use crate::domain::{Outcome, Severity, Timestamp, Verdict};
-use crate::pipeline::Pipeline;
-use crate::rules::Engine;
+use traction_screen_core::codec::container::{Codec, ContainerError, OutcomeWriter, Record};
+use traction_screen_core::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
+use traction_screen_core::domain::{Outcome, Severity, Timestamp, Verdict};
+use traction_screen_core::pipeline::{Pipeline, Processed};
+use traction_screen_core::rules::Engine;
 
 /// How outcomes are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
     /// One ScreeningOutcome per line (JSON Lines).
+    #[value(alias = "json")]
     Jsonl,
     /// A table for humans, with a summary.
     Table,
@@ -95,7 +97,7 @@ pub fn run(
             }
         }
     }
-    if let Err(e) = report.finish() {
+    if let Err(e) = report.finish(unreadable) {
         let _ = writeln!(err, "error: cannot write output: {e}");
         return exit::BAD_INPUT;
     }
@@ -131,9 +133,7 @@ fn check_input(
     let io_error = |e: io::Error| format!("{name}: cannot read: {e}");
     let head = reader.fill_buf().map_err(io_error)?;
     if head.starts_with(codec::container::MAGIC) {
-        let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes).map_err(io_error)?;
-        return check_container(name, &bytes, pipeline, report, err);
+        return check_container(name, reader, pipeline, report, err);
     }
     if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         let mut text = String::new();
@@ -156,8 +156,10 @@ fn check_lines(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let place = format!("{name}:{}", index + 1);
-        clean &= screen_one(&place, &line, pipeline, report, err)?;
+        if let Err(error) = screen_one(&line, pipeline, report)? {
+            clean = false;
+            report_line_reject(name, index + 1, &error, err);
+        }
     }
     Ok(clean)
 }
@@ -171,65 +173,80 @@ fn check_array(
 ) -> Result<bool, String> {
     let elements: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| {
         format!(
-            "{name}: not a JSON array of encounters (line {}, column {})",
+            "{name}: line {}, column {}: not a JSON array of encounters",
             e.line(),
             e.column()
         )
     })?;
     let mut clean = true;
     for (index, element) in elements.iter().enumerate() {
-        let place = format!("{name}: element {}", index + 1);
-        clean &= screen_one(&place, element.get().as_bytes(), pipeline, report, err)?;
+        if let Err(error) = screen_one(element.get().as_bytes(), pipeline, report)? {
+            clean = false;
+            report_reject(&format!("{name}: record {}", index + 1), &error, err);
+        }
     }
     Ok(clean)
 }
 
+/// Screens the records of a container file as they are read, one block in memory at a
+/// time; the file's own problems are reported where they happen, and reading goes on when
+/// the format allows.
 fn check_container(
     name: &str,
-    bytes: &[u8],
+    reader: impl BufRead,
     pipeline: &Pipeline,
     report: &mut Report<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, String> {
-    let records = codec::container::read_encounters(bytes)
+    let records = codec::container::read_encounters(reader)
         .map_err(|e| format!("{name}: not a readable Avro container file: {e}"))?;
     let mut clean = true;
-    for (index, record) in records.enumerate() {
+    for record in records {
         match record {
-            Ok(event) => {
-                let outcome = pipeline.screen(event, Timestamp::now(), None);
+            Ok(Record {
+                event: Ok(event), ..
+            }) => {
+                let screened = pipeline.screen(event, Timestamp::now(), None);
                 report
-                    .add(&outcome)
+                    .add(&screened.outcome)
                     .map_err(|e| format!("cannot write output: {e}"))?;
+            }
+            Ok(Record {
+                number,
+                block,
+                event: Err(error),
+            }) => {
+                clean = false;
+                let place = format!("{name}: record {number} (block {block})");
+                report_reject(&place, &error, err);
+            }
+            Err(ContainerError::Io { offset, error }) => {
+                return Err(format!("{name}: cannot read at byte {offset}: {error}"));
             }
             Err(error) => {
                 clean = false;
-                report_reject(&format!("{name}: record {}", index + 1), &error, err);
+                let code = error.code().unwrap_or("avro_decode");
+                let _ = writeln!(err, "error: {name}: {error} ({code})");
             }
         }
     }
     Ok(clean)
 }
 
-/// Screens one JSON record; `Ok(false)` when it could not be decoded.
+/// Screens one JSON record; `Ok(Err(_))` when it could not be decoded.
 fn screen_one(
-    place: &str,
     bytes: &[u8],
     pipeline: &Pipeline,
     report: &mut Report<'_>,
-    err: &mut dyn Write,
-) -> Result<bool, String> {
+) -> Result<Result<(), DecodeError>, String> {
     match pipeline.process(bytes, Timestamp::now(), None) {
-        Ok(outcome) => {
-            report
-                .add(&outcome)
-                .map_err(|e| format!("cannot write output: {e}"))?;
-            Ok(true)
-        }
-        Err(error) => {
-            report_reject(place, &error, err);
-            Ok(false)
-        }
+        Processed::Screened(screened) => report
+            .add(&screened.outcome)
+            .map(Ok)
+            .map_err(|e| format!("cannot write output: {e}")),
+        Processed::Rejected(error) => Ok(Err(error)),
+        // Only a writer-schema source gives up, and check's pipeline has none.
+        Processed::Abandoned => Err("screening was abandoned".to_owned()),
     }
 }
 
@@ -239,6 +256,21 @@ fn report_reject(place: &str, error: &DecodeError, err: &mut dyn Write) {
 
 fn no_container() -> io::Error {
     io::Error::other("cannot start the Avro container file")
+}
+
+/// A JSON Lines record that could not be decoded: `line N`, with the column when the line is
+/// not JSON (a line is one JSON text, so the error's own line is always 1).
+fn report_line_reject(name: &str, line: usize, error: &DecodeError, err: &mut dyn Write) {
+    let code = error.code();
+    let _ = match error {
+        DecodeError::InvalidJson {
+            column, problem, ..
+        } => writeln!(
+            err,
+            "error: {name}: line {line}, column {column}: invalid JSON: {problem} ({code})"
+        ),
+        _ => writeln!(err, "error: {name}: line {line}: {error} ({code})"),
+    };
 }
 
 /// Prints outcomes as they come and keeps the counts for the summary.
@@ -262,7 +294,7 @@ impl<'w> Report<'w> {
             verdicts: BTreeMap::new(),
             rules: BTreeMap::new(),
             avro: (format == CheckFormat::Avro)
-                .then(|| OutcomeWriter::new(Vec::new()).ok())
+                .then(|| OutcomeWriter::new(Vec::new(), Codec::Deflate).ok())
                 .flatten(),
         }
     }
@@ -338,12 +370,15 @@ impl<'w> Report<'w> {
         Ok(())
     }
 
-    fn finish(&mut self) -> io::Result<()> {
+    /// Ends the output: the table's summary, unless nothing was screened because the input
+    /// could not be read (`unreadable`): an all-zero summary would only hide the errors.
+    fn finish(&mut self, unreadable: bool) -> io::Result<()> {
         if self.closed {
             return Ok(());
         }
+        let screened = self.verdicts.values().sum::<usize>();
         let mut written = Ok(());
-        if self.format == CheckFormat::Table {
+        if self.format == CheckFormat::Table && (screened > 0 || !unreadable) {
             written = self.summary();
         }
         if self.format == CheckFormat::Avro {
@@ -377,7 +412,7 @@ impl<'w> Report<'w> {
         }
         writeln!(self.out, "Findings by rule:")?;
         for ((rule_id, severity), count) in &self.rules {
-            let title = crate::rules::catalogue::title(rule_id);
+            let title = traction_screen_core::rules::catalogue::title(rule_id);
             writeln!(
                 self.out,
                 "  {rule_id} {:<7} {count:>6}  {title}",

@@ -1,30 +1,32 @@
 //! `traction-screen demo`: the whole product on one machine, with nothing to install.
 //!
 //! Starts librdkafka's in-process mock cluster, creates the topics, runs the real service
-//! (the same [`App`] as `run`) against it, feeds it the synthetic generator's stream (with a
+//! (the same [`Service`] as `run`) against it, feeds it the synthetic generator's stream (with a
 //! few poison messages), shows live progress, and ends with a summary read from the
 //! service's own metrics and the group's committed offsets.
 
 use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::mocking::MockCluster;
+use rdkafka::producer::DefaultProducerContext;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use traction_screen_core::codec::OutputFormat;
+use traction_screen_core::domain::Verdict;
+use traction_screen_core::rules::catalogue;
 
-use crate::app::{App, ServiceSpec};
-use crate::codec::{InputFormat, OutputFormat};
-use crate::config::DemoSettings;
-use crate::domain::Verdict;
+use crate::cli::GenerateArgs;
+use crate::config::{DemoSettings, GenerateSettings, RunSettings};
 use crate::generate::{self, GenerateSpec};
 use crate::metrics::Metrics;
-use crate::rules::catalogue;
-use crate::runtime::shutdown::Shutdown;
-use crate::runtime::worker::LoopConfig;
+use crate::runtime::shutdown::{self, Shutdown};
+use crate::service::{Service, bind_admin};
 
 const INPUT: &str = "encounters";
 const OUTPUT: &str = "screening-outcomes";
@@ -34,10 +36,52 @@ const GROUP: &str = "traction-screen-demo";
 /// One message in this many is a poison message, to show dead-lettering.
 const POISON_EVERY: u64 = 500;
 
+/// Runs the demo. The admin port is bound and the signal handlers installed before anything
+/// else, so a taken port fails at once and Ctrl-C stops it at any stage, with a summary of
+/// what was screened so far.
 pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
+    let admin = bind_admin(spec.admin_addr)?;
+    let runtime = crate::service::runtime()?;
+    let shutdown = Shutdown::new();
+    runtime.spawn(shutdown::on_signals(shutdown.clone()));
     let partitions = i32::from(spec.partitions.get());
-    let cluster = MockCluster::new(1).context("cannot start the in-process Kafka cluster")?;
+    let cluster = start_cluster(partitions)?;
     let brokers = cluster.bootstrap_servers();
+    print_header(spec, &brokers, admin.local_addr());
+
+    let service = Service::build(service_settings(spec, &brokers)?)?;
+    let metrics = service.metrics();
+    let serving = runtime.spawn(service.run(admin, shutdown.clone(), false));
+    let generator = {
+        let spec = generator_spec(spec, &brokers)?;
+        let stop = shutdown.clone();
+        thread::spawn(move || generate::produce(&spec, &|| stop.is_triggered()))
+    };
+
+    let screening_time = watch_progress(&metrics, spec.events.get(), &shutdown);
+    shutdown.trigger();
+    let generated = generator
+        .join()
+        .map_err(|_| anyhow::anyhow!("the generator panicked"))??;
+    let served = runtime
+        .block_on(serving)
+        .context("the service task panicked")?;
+    let committed = committed_offsets(&brokers, partitions)?;
+    let run = Run {
+        produced: generated.produced,
+        poison: generated.poison,
+        committed,
+        screening_time,
+        events: spec.events.get(),
+    };
+    print_summary(&metrics, &run);
+    drop(cluster);
+    served
+}
+
+/// The in-process cluster, with the demo's topics.
+fn start_cluster(partitions: i32) -> anyhow::Result<MockCluster<'static, DefaultProducerContext>> {
+    let cluster = MockCluster::new(1).context("cannot start the in-process Kafka cluster")?;
     for (topic, partitions) in [
         (INPUT, partitions),
         (OUTPUT, partitions),
@@ -48,97 +92,56 @@ pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
             .create_topic(topic, partitions, 1)
             .with_context(|| format!("cannot create topic {topic}"))?;
     }
+    Ok(cluster)
+}
+
+fn print_header(spec: &DemoSettings, brokers: &str, admin_addr: SocketAddr) {
     eprintln!("traction-screen demo");
     eprintln!("  in-process Kafka (librdkafka mock cluster) at {brokers}");
-    eprintln!("  topics: {INPUT} ({partitions} partitions) -> {OUTPUT}, {ALERTS}, {DLQ}");
     eprintln!(
-        "  metrics: http://{}/metrics   readiness: http://{}/readyz",
-        spec.admin_addr, spec.admin_addr
+        "  topics: {INPUT} ({} partitions) -> {OUTPUT}, {ALERTS}, {DLQ}",
+        spec.partitions
     );
+    eprintln!("  metrics: http://{admin_addr}/metrics   readiness: http://{admin_addr}/readyz");
     eprintln!(
-        "  generating {} synthetic encounters at {}/s (JSON and Avro, 1 in {POISON_EVERY} poison)\n",
+        "  generating {} synthetic encounters at {}/s (JSON and Avro, 1 in {POISON_EVERY} poison); Ctrl-C stops\n",
         spec.events, spec.rate
     );
-
-    let app = App::build(service_spec(spec, &brokers))?;
-    let metrics = app.metrics();
-    let shutdown = Shutdown::new();
-    let runtime = crate::app::runtime()?;
-    let service = runtime.spawn(app.run(shutdown.clone(), true));
-    let generator = {
-        let spec = generator_spec(spec, &brokers);
-        let stop = shutdown.clone();
-        thread::spawn(move || generate::produce(&spec, &|| stop.is_triggered()))
-    };
-
-    let progress = watch_progress(&metrics, spec.events.get(), &shutdown);
-    shutdown.trigger();
-    let generated = generator
-        .join()
-        .map_err(|_| anyhow::anyhow!("the generator panicked"))??;
-    runtime
-        .block_on(service)
-        .context("the service task panicked")??;
-    let Some(screening_time) = progress else {
-        bail!("stopped before every event was screened");
-    };
-    let committed = committed_offsets(&brokers, partitions)?;
-    print_summary(
-        &metrics,
-        generated.produced,
-        generated.poison,
-        committed,
-        screening_time,
-    );
-    drop(cluster);
-    Ok(())
 }
 
-fn service_spec(spec: &DemoSettings, brokers: &str) -> ServiceSpec {
-    ServiceSpec {
-        loop_config: LoopConfig {
-            brokers: brokers.to_owned(),
-            group_id: GROUP.to_owned(),
-            input_topic: INPUT.to_owned(),
-            output_topic: OUTPUT.to_owned(),
-            dlq_topic: DLQ.to_owned(),
-            alerts_topic: Some(ALERTS.to_owned()),
-            kafka_config: Default::default(),
-            max_in_flight: spec.tuning.max_in_flight.get(),
-            drain_timeout: spec.tuning.drain_timeout,
-            commit_interval: spec.tuning.commit_interval,
-            workers: spec.tuning.workers.get(),
-        },
-        input_format: InputFormat::Auto,
-        output_format: OutputFormat::AvroSingleObject,
-        schema_registry_url: None,
-        admin_addr: spec.admin_addr,
-        rule_pack: None,
-    }
+/// The service's settings, through the same validation as `run`'s.
+fn service_settings(spec: &DemoSettings, brokers: &str) -> anyhow::Result<RunSettings> {
+    RunSettings::for_demo(brokers, spec, GROUP, [INPUT, OUTPUT, DLQ, ALERTS])
+        .context("the demo's service settings")
 }
 
-fn generator_spec(spec: &DemoSettings, brokers: &str) -> GenerateSpec {
-    GenerateSpec {
-        brokers: brokers.to_owned(),
-        topic: INPUT.to_owned(),
-        count: spec.events.get(),
-        rate: Some(spec.rate.get()),
+/// The generator's settings, through the same validation as `generate`'s, and its mix of
+/// wire formats and poison messages.
+fn generator_spec(spec: &DemoSettings, brokers: &str) -> anyhow::Result<GenerateSpec> {
+    let args = GenerateArgs {
+        brokers: Some(brokers.to_owned()),
+        topic: Some(INPUT.to_owned()),
+        count: Some(spec.events.get()),
+        rate: Some(u64::from(spec.rate.get())),
+        seed: Some(2026),
+        ..GenerateArgs::default()
+    };
+    let settings =
+        GenerateSettings::resolve(&args, None).context("the demo's generator settings")?;
+    Ok(GenerateSpec {
+        settings,
         formats: vec![OutputFormat::AvroSingleObject, OutputFormat::Json],
-        seed: 2026,
-        schema_registry_url: None,
-        kafka_config: Default::default(),
         poison_every: Some(POISON_EVERY),
-    }
+    })
 }
 
 /// Prints progress once a second until every event has an acknowledged outcome or dead
-/// letter, returning the time from the first acknowledged outcome to the last; `None` when
-/// the service stopped first.
+/// letter, or a stop (Ctrl-C, a service failure); returns the time from the first
+/// acknowledged outcome to the last seen, `None` when there was none.
 fn watch_progress(metrics: &Arc<Metrics>, events: u64, shutdown: &Shutdown) -> Option<Duration> {
     let terminal = std::io::stderr().is_terminal();
     let mut last = (Instant::now(), 0u64);
     let mut first_done: Option<Instant> = None;
-    let deadline = Instant::now() + Duration::from_secs(600);
     loop {
         thread::sleep(Duration::from_millis(250));
         let done = done_count(metrics);
@@ -174,9 +177,9 @@ fn watch_progress(metrics: &Arc<Metrics>, events: u64, shutdown: &Shutdown) -> O
             }
             return first_done.map(|first| first.elapsed());
         }
-        if shutdown.is_triggered() || Instant::now() > deadline {
+        if shutdown.is_triggered() {
             eprintln!();
-            return None;
+            return first_done.map(|first| first.elapsed());
         }
     }
 }
@@ -213,7 +216,17 @@ fn committed_offsets(brokers: &str, partitions: i32) -> anyhow::Result<i64> {
         .sum())
 }
 
-fn print_summary(metrics: &Metrics, produced: u64, poison: u64, committed: i64, elapsed: Duration) {
+/// What the summary reports besides the service's metrics.
+struct Run {
+    produced: u64,
+    poison: u64,
+    committed: i64,
+    /// From the first acknowledged outcome to the last; `None`: no outcome yet.
+    screening_time: Option<Duration>,
+    events: u64,
+}
+
+fn print_summary(metrics: &Metrics, run: &Run) {
     let outcomes: u64 = Verdict::ALL
         .iter()
         .map(|v| metrics.outcomes_total(*v))
@@ -225,8 +238,16 @@ fn print_summary(metrics: &Metrics, produced: u64, poison: u64, committed: i64, 
             100.0 * n as f64 / outcomes as f64
         }
     };
-    let seconds = elapsed.as_secs_f64();
-    println!("\nSummary");
+    let (produced, poison, committed) = (run.produced, run.poison, run.committed);
+    let done = done_count(metrics);
+    if done < run.events {
+        println!(
+            "\nSummary (stopped early: {done} of {} events screened)",
+            run.events
+        );
+    } else {
+        println!("\nSummary");
+    }
     println!("  events produced     {produced:>8}  ({poison} of them poison messages)");
     println!("  outcomes published  {outcomes:>8}");
     for verdict in Verdict::ALL {
@@ -250,10 +271,13 @@ fn print_summary(metrics: &Metrics, produced: u64, poison: u64, committed: i64, 
     println!(
         "  offsets committed   {committed:>8}  (every input offset, after its outcome was acknowledged)"
     );
-    println!(
-        "  throughput          {:>8.0} events/s from the first outcome to the last ({seconds:.1} s; the generator is paced by --rate)",
-        produced as f64 / seconds.max(0.001)
-    );
+    if let Some(elapsed) = run.screening_time {
+        let seconds = elapsed.as_secs_f64();
+        println!(
+            "  throughput          {:>8.0} events/s from the first outcome to the last ({seconds:.1} s; the generator is paced by --rate)",
+            done as f64 / seconds.max(0.001)
+        );
+    }
     if let Some(mean) = metrics.processing_mean() {
         println!(
             "  consume -> acknowledged outcome, mean {:.1} ms",

@@ -6,48 +6,61 @@
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-use clap::Parser;
-use traction_screen::app::{self, App, ServiceSpec};
 use traction_screen::check::{self, CheckFormat, CheckOptions};
 use traction_screen::cli::{CheckArgs, Cli, Command};
 use traction_screen::config::{
-    ConfigError, DemoSettings, GenerateSettings, LogFormat, RunSettings,
+    ConfigError, DemoSettings, GenerateFileSettings, GenerateSettings, GenerateTarget, RunSettings,
 };
-use traction_screen::generate::{self, GenerateSpec};
+use traction_screen::generate::{self, GenerateReport, GenerateSpec};
 use traction_screen::runtime::shutdown::{self, Shutdown};
-use traction_screen::{demo, report, telemetry};
+use traction_screen::service::{self, Service};
+use traction_screen::telemetry::{self, LogFormat};
+use traction_screen::{demo, report};
 
 const CONFIG_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Check(args) => ExitCode::from(run_check(args)),
-        Command::Run(args) => finish(RunSettings::from_args(&args).map(run)),
-        Command::Demo(args) => finish(DemoSettings::from_args(&args).map(|s| run_demo(&s))),
-        Command::Generate(args) => finish(GenerateSettings::from_args(&args).map(run_generate)),
-        Command::Report(args) => ExitCode::from(report::main(&args)),
+    let result = match Cli::read().command {
+        Command::Check(args) => return ExitCode::from(run_check(args)),
+        Command::Report(args) => return ExitCode::from(report::main(&args)),
+        Command::Run(args) => RunSettings::from_args(&args)
+            .map_err(anyhow::Error::from)
+            .and_then(run),
+        Command::Demo(args) => DemoSettings::from_args(&args)
+            .map_err(anyhow::Error::from)
+            .and_then(|settings| run_demo(&settings)),
+        Command::Generate(args) => GenerateTarget::from_args(&args)
+            .map_err(anyhow::Error::from)
+            .and_then(|target| match target {
+                GenerateTarget::Kafka(settings) => run_generate(settings),
+                GenerateTarget::File(settings) => run_generate_file(&settings),
+            }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            telemetry::report_fatal(&format!("{error:#}"));
+            exit_status(&error)
+        }
     }
 }
 
-/// Configuration errors exit 2; failures while running exit 1; both print one line.
-fn finish(outcome: Result<anyhow::Result<()>, ConfigError>) -> ExitCode {
-    match outcome {
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(CONFIG_ERROR)
-        }
-        Ok(Err(error)) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
-        Ok(Ok(())) => ExitCode::SUCCESS,
+/// Configuration errors (those found when reading the settings, and those start-up finds:
+/// a taken admin port, a missing topic) exit 2; failures while running exit 1.
+fn exit_status(error: &anyhow::Error) -> ExitCode {
+    if error.downcast_ref::<ConfigError>().is_some() {
+        ExitCode::from(CONFIG_ERROR)
+    } else {
+        ExitCode::FAILURE
     }
 }
 
 fn run(settings: RunSettings) -> anyhow::Result<()> {
     telemetry::init(settings.tuning.log_format, telemetry::SERVICE_FILTER);
-    let app = App::build(ServiceSpec::from_settings(settings))?;
-    app::runtime()?.block_on(app.run(Shutdown::new(), true))
+    // First, so that a taken port stops start-up before anything else happens.
+    let admin = service::bind_admin(settings.admin_addr)?;
+    let service = Service::build(settings)?;
+    service::runtime()?.block_on(service.run(admin, Shutdown::new(), true))
 }
 
 fn run_demo(settings: &DemoSettings) -> anyhow::Result<()> {
@@ -56,40 +69,47 @@ fn run_demo(settings: &DemoSettings) -> anyhow::Result<()> {
 }
 
 fn run_generate(settings: GenerateSettings) -> anyhow::Result<()> {
-    telemetry::init(LogFormat::Auto, telemetry::SERVICE_FILTER);
-    let spec = GenerateSpec {
-        brokers: settings.brokers.to_bootstrap_servers(),
-        topic: settings.topic.as_str().to_owned(),
-        count: settings.count.get(),
-        rate: settings.rate.map(|r| r.get()),
-        formats: vec![settings.format],
-        seed: settings.seed,
-        schema_registry_url: settings.schema_registry_url.map(|u| u.as_str().to_owned()),
-        kafka_config: settings.kafka_config.as_map().clone(),
-        poison_every: None,
-    };
-    let stop = Shutdown::new();
-    let signals = stop.clone();
-    let rt = app::runtime()?;
-    rt.spawn(shutdown::on_signals(signals));
-    let report = generate::produce(&spec, &|| stop.is_triggered())?;
-    eprintln!(
-        "generated {} encounters to {} in {:.1} s ({} delivered, {} failed)",
-        report.produced,
-        spec.topic,
-        report.elapsed.as_secs_f64(),
-        report.delivered,
-        report.failed
+    let spec = GenerateSpec::new(settings);
+    let report = until_signalled(|stop| generate::produce(&spec, stop))?;
+    let summary = format!(
+        "{} ({} delivered, {} failed)",
+        spec.settings.topic, report.delivered, report.failed
     );
-    for (scenario, count) in &report.by_scenario {
-        eprintln!("  {scenario:<32} {count:>8}");
-    }
+    print_generated(&report, &summary);
     anyhow::ensure!(
         report.failed == 0,
         "{} encounters were not delivered",
         report.failed
     );
     Ok(())
+}
+
+fn run_generate_file(settings: &GenerateFileSettings) -> anyhow::Result<()> {
+    let report = until_signalled(|stop| generate::write_file(settings, stop))?;
+    print_generated(&report, &settings.path.display().to_string());
+    Ok(())
+}
+
+/// Runs a generator until it is done or a signal asks it to stop.
+fn until_signalled(
+    work: impl FnOnce(&dyn Fn() -> bool) -> anyhow::Result<GenerateReport>,
+) -> anyhow::Result<GenerateReport> {
+    telemetry::init(LogFormat::Auto, telemetry::SERVICE_FILTER);
+    let stop = Shutdown::new();
+    let rt = service::runtime()?;
+    rt.spawn(shutdown::on_signals(stop.clone()));
+    work(&|| stop.is_triggered())
+}
+
+fn print_generated(report: &GenerateReport, destination: &str) {
+    eprintln!(
+        "generated {} encounters to {destination} in {:.1} s",
+        report.produced,
+        report.elapsed.as_secs_f64()
+    );
+    for (scenario, count) in &report.by_scenario {
+        eprintln!("  {scenario:<32} {count:>8}");
+    }
 }
 
 fn run_check(args: CheckArgs) -> u8 {

@@ -13,9 +13,9 @@ use prometheus::{
 };
 use rustc_hash::FxHashMap;
 
-use crate::codec::DecodeError;
-use crate::domain::{AlertCondition, Finding, Severity, Verdict};
-use crate::rules::catalogue::CATALOGUE;
+use traction_screen_core::codec::DecodeError;
+use traction_screen_core::domain::{AlertCondition, Finding, Severity, Verdict};
+use traction_screen_core::rules::catalogue::CATALOGUE;
 
 /// The dead-letter reason codes, so every series exists (at 0) from the start.
 pub const DEAD_LETTER_REASONS: [&str; 6] = DecodeError::CODES;
@@ -160,6 +160,7 @@ impl Metrics {
                 .register(collector)
                 .expect("metric names are unique");
         }
+        register_process_and_build(&registry, rule_pack_version);
         for reason in DEAD_LETTER_REASONS {
             dead_letters.with_label_values(&[reason]);
         }
@@ -324,12 +325,43 @@ impl Metrics {
     }
 }
 
+// ---- process and build metrics --------------------------------------------------------
+
+/// The standard `process_*` metrics (CPU seconds, resident and virtual memory, open and
+/// maximum file descriptors, threads, start time; read from /proc on each scrape, Linux
+/// only) and `traction_screen_build_info{version,rule_pack}` = 1.
+fn register_process_and_build(registry: &Registry, rule_pack_version: &str) {
+    #[cfg(target_os = "linux")]
+    registry
+        .register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ))
+        .expect("metric names are unique");
+    let build_info = IntGaugeVec::new(
+        Opts::new(
+            "traction_screen_build_info",
+            "The running build (value 1), labelled with its version and rule-pack version.",
+        ),
+        &["version", "rule_pack"],
+    )
+    .expect("valid metric");
+    build_info
+        .with_label_values(&[
+            traction_screen_core::pipeline::ENGINE_VERSION,
+            rule_pack_version,
+        ])
+        .set(1);
+    registry
+        .register(Box::new(build_info))
+        .expect("metric names are unique");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn finding(rule_id: &'static str, severity: Severity) -> Finding {
-        crate::testing::finding(rule_id, severity, None)
+        traction_screen_core::testing::finding(rule_id, severity, None)
     }
 
     #[test]
@@ -352,6 +384,39 @@ mod tests {
         ] {
             assert!(text.contains(name), "missing {name} in\n{text}");
         }
+    }
+
+    #[test]
+    fn the_build_is_labelled_with_the_version_and_the_rule_pack() {
+        let text = Metrics::new("2026.1").render();
+        let line = format!(
+            "traction_screen_build_info{{rule_pack=\"2026.1\",version=\"{}\"}} 1",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(text.lines().any(|l| l == line), "missing {line} in\n{text}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn process_metrics_are_exposed() {
+        let text = Metrics::new("2026.1").render();
+        let value = |name: &str| -> f64 {
+            text.lines()
+                .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+                .and_then(|value| value.parse().ok())
+                .unwrap_or_else(|| panic!("no value of {name} in\n{text}"))
+        };
+        assert!(value("process_cpu_seconds_total") >= 0.0);
+        assert!(value("process_resident_memory_bytes") > 0.0);
+        // At least standard input, output and error.
+        assert!(value("process_open_fds") >= 3.0);
+        assert!(value("process_max_fds") >= value("process_open_fds"));
+        // Started after 2020, and not in the future.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        let started = value("process_start_time_seconds");
+        assert!(started > 1_577_836_800.0 && started <= now, "{started}");
     }
 
     #[test]

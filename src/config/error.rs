@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::setting::Setting;
+use crate::cli::Setting;
 
 /// Why settings could not be resolved. `Display` is one line and never holds a librdkafka
 /// property's value.
@@ -31,23 +31,32 @@ pub enum ConfigError {
     },
 }
 
+impl ConfigError {
+    /// A setting that resolved, but that start-up found unusable (the admin port is taken,
+    /// the input topic does not exist): a configuration error all the same.
+    pub fn refused(setting: Setting, problem: impl Into<String>) -> Self {
+        Self::Invalid {
+            setting,
+            file: None,
+            problem: problem.into(),
+        }
+    }
+}
+
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = |setting: &Setting, file: &Option<String>| {
-            let (flag, var) = (setting.flag(), setting.env_var());
-            match file {
-                Some(file) => format!("{flag} ({var}, {} in {file})", setting.file_key()),
-                None => format!("{flag} ({var})"),
-            }
-        };
         match self {
             Self::Invalid {
                 setting,
                 file,
                 problem,
-            } => write!(f, "invalid {}: {problem}", names(setting, file)),
+            } => write!(f, "invalid {}: {problem}", setting.names(file.as_deref())),
             Self::Missing { setting, file } => {
-                write!(f, "missing {}: it is required", names(setting, file))
+                write!(
+                    f,
+                    "missing {}: it is required",
+                    setting.names(file.as_deref())
+                )
             }
             Self::UnreadableFile { file, reason } => {
                 write!(f, "cannot read --config {file}: {reason}")

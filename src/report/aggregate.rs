@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
-use crate::domain::{Outcome, Severity, Verdict};
-use crate::rules::catalogue::CATALOGUE;
+use traction_screen_core::domain::{Outcome, Severity, Verdict};
+use traction_screen_core::rules::catalogue::CATALOGUE;
 
 /// How many rows the ranked tables keep.
 pub const TOP_RULES: usize = 15;

@@ -30,8 +30,9 @@ use self::aggregate::Aggregator;
 use self::read::ValueDecoder;
 use self::render::PageMeta;
 use self::topic::Period;
-use crate::domain::{Date, Timestamp};
+use crate::config::ReaderSettings;
 use crate::runtime::registry::RegistryClient;
+use traction_screen_core::domain::{Date, Timestamp};
 
 /// The `report` command line.
 #[derive(Debug, Default, clap::Args)]
@@ -174,12 +175,11 @@ fn from_files(
 
 fn from_topics(args: &ReportArgs, period: &Period, err: &mut dyn Write) -> Result<Input, Failure> {
     let topic = args.topic.as_deref().unwrap_or("screening-outcomes");
-    let registry = args
+    let registry = period
+        .connection
         .schema_registry_url
-        .as_deref()
-        .map(RegistryClient::new)
-        .transpose()
-        .map_err(|e| (exit::BAD_INPUT, format!("--schema-registry-url: {e}")))?;
+        .as_ref()
+        .map(RegistryClient::new);
     let mut decoder = ValueDecoder::new(registry);
     let mut aggregator = Aggregator::default();
     let mut unreadable = 0;
@@ -220,9 +220,12 @@ fn from_topics(args: &ReportArgs, period: &Period, err: &mut dyn Write) -> Resul
 
 /// The period and connection of `--brokers`, validated.
 fn period(args: &ReportArgs, brokers: &str) -> Result<Period, String> {
-    if brokers.trim().is_empty() {
-        return Err("--brokers: must not be empty".into());
-    }
+    let connection = ReaderSettings::resolve(
+        brokers,
+        &args.kafka_config,
+        args.schema_registry_url.as_deref(),
+    )
+    .map_err(|e| e.to_string())?;
     let from = args
         .from
         .as_deref()
@@ -238,18 +241,8 @@ fn period(args: &ReportArgs, brokers: &str) -> Result<Period, String> {
             return Err("--from must be before --until".into());
         }
     }
-    let mut kafka_config = BTreeMap::new();
-    for (index, item) in args.kafka_config.iter().enumerate() {
-        // Named by position, never by text: a value may be a secret.
-        let (key, value) = item
-            .split_once('=')
-            .filter(|(key, _)| !key.trim().is_empty())
-            .ok_or_else(|| format!("--kafka-config #{}: expected KEY=VALUE", index + 1))?;
-        kafka_config.insert(key.trim().to_owned(), value.to_owned());
-    }
     Ok(Period {
-        brokers: brokers.to_owned(),
-        kafka_config,
+        connection,
         from,
         until,
     })
@@ -270,7 +263,7 @@ fn describe(topic: &str, period: &Period) -> String {
     let at = |t: Option<Timestamp>, default: &str| t.map_or(default.to_owned(), |t| t.to_rfc3339());
     format!(
         "topic {topic} on {}, {} to {}",
-        period.brokers,
+        period.connection.brokers.to_bootstrap_servers(),
         at(period.from, "the oldest record"),
         at(period.until, "the latest")
     )

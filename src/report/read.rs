@@ -15,9 +15,11 @@ use serde_avro_fast::Schema;
 use serde_avro_fast::object_container_file_encoding::Reader;
 
 use super::aggregate::Aggregator;
-use crate::codec::{self, CONFLUENT_MAGIC, OUTCOME_SCHEMA, OUTCOME_SCHEMA_V1, SINGLE_OBJECT_MAGIC};
-use crate::domain::Outcome;
 use crate::runtime::registry::RegistryClient;
+use traction_screen_core::codec::{
+    self, CONFLUENT_MAGIC, OUTCOME_SCHEMA, OUTCOME_SCHEMA_V1, SINGLE_OBJECT_MAGIC,
+};
+use traction_screen_core::domain::Outcome;
 
 /// Reads one file (or standard input) into `aggregator`; returns how many records could not
 /// be read (each reported on `err`). `Err` when the input itself cannot be read.

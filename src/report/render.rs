@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::aggregate::{RateRow, Summary};
 use super::charts::{self, FULL, HALF, Series};
-use crate::domain::Timestamp;
+use traction_screen_core::domain::Timestamp;
 
 const TEMPLATE: &str = include_str!("page.html");
 

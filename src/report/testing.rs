@@ -1,7 +1,7 @@
 //! Outcomes for the report's tests, in one line each.
 
-use crate::domain::{Date, Finding, Outcome, Severity, Verdict};
-use crate::testing::{finding, sample_outcome};
+use traction_screen_core::domain::{Date, Finding, Outcome, Severity, Verdict};
+use traction_screen_core::testing::{finding, sample_outcome};
 
 pub const PASS: (Verdict, i32) = (Verdict::Pass, 0);
 

@@ -1,6 +1,6 @@
 use super::*;
-use crate::codec::json::outcome_to_json;
-use crate::testing::sample_outcome;
+use traction_screen_core::codec::json::outcome_to_json;
+use traction_screen_core::testing::sample_outcome;
 
 fn args(line: &str) -> ReportArgs {
     use clap::Parser;

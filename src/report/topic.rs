@@ -14,8 +14,9 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{BorrowedMessage, Headers, Message};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 
-use crate::domain::Timestamp;
-use crate::runtime::kafka::{Role, client_config};
+use crate::config::{ReaderSettings, Role};
+use crate::runtime::kafka::client_config;
+use traction_screen_core::domain::Timestamp;
 
 /// How long a request to the brokers may take.
 const TIMEOUT: Duration = Duration::from_secs(15);
@@ -25,8 +26,8 @@ const STALLED: Duration = Duration::from_secs(60);
 /// Where and over which period to read.
 #[derive(Clone, Debug)]
 pub struct Period {
-    pub brokers: String,
-    pub kafka_config: BTreeMap<String, String>,
+    /// Brokers, librdkafka properties and the registry, validated.
+    pub connection: ReaderSettings,
     /// Inclusive; `None`: from each partition's oldest record.
     pub from: Option<Timestamp>,
     /// Exclusive; `None`: up to each partition's end when reading starts.
@@ -40,12 +41,15 @@ pub fn scan(
     topic: &str,
     mut each: impl FnMut(&BorrowedMessage<'_>),
 ) -> anyhow::Result<()> {
-    let consumer: BaseConsumer =
-        client_config(&period.brokers, &period.kafka_config, Role::Consumer)
-            .set("group.id", "traction-screen-report")
-            .set("statistics.interval.ms", "0")
-            .create()
-            .context("cannot create the Kafka consumer (check --kafka-config)")?;
+    let consumer: BaseConsumer = client_config(
+        &period.connection.brokers,
+        &period.connection.kafka_config,
+        Role::Consumer,
+    )
+    .set("group.id", "traction-screen-report")
+    .set("statistics.interval.ms", "0")
+    .create()
+    .context("cannot create the Kafka consumer (check --kafka-config)")?;
     let bounds = bounds(&consumer, period, topic)?;
     let mut assignment = TopicPartitionList::new();
     let mut stops = HashMap::new();
@@ -97,7 +101,12 @@ fn bounds(
 ) -> anyhow::Result<BTreeMap<i32, (i64, i64)>> {
     let metadata = consumer
         .fetch_metadata(Some(topic), TIMEOUT)
-        .with_context(|| format!("cannot reach the brokers {} (--brokers)", period.brokers))?;
+        .with_context(|| {
+            format!(
+                "cannot reach the brokers {} (--brokers)",
+                period.connection.brokers.to_bootstrap_servers()
+            )
+        })?;
     let partitions: Vec<i32> = match metadata.topics().first() {
         Some(t) if t.error().is_none() && !t.partitions().is_empty() => {
             t.partitions().iter().map(|p| p.id()).collect()

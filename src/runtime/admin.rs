@@ -38,6 +38,11 @@ impl Health {
         self.broker_up.store(up, Ordering::Relaxed);
     }
 
+    /// Marks the brokers unreachable; whether they were reachable until now.
+    pub fn broker_went_down(&self) -> bool {
+        self.broker_up.swap(false, Ordering::Relaxed)
+    }
+
     pub fn is_ready(&self) -> bool {
         self.assigned_partitions() > 0 && self.broker_up.load(Ordering::Relaxed)
     }
@@ -57,20 +62,34 @@ pub fn router(metrics: Arc<Metrics>, health: Arc<Health>) -> Router {
         .with_state(AdminState { metrics, health })
 }
 
-/// Binds the admin address (a bind failure is a startup error naming the address).
-pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
-    tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| anyhow::anyhow!("invalid --admin-addr: cannot listen on {addr}: {e}"))
+/// The admin server's socket. `run` and `demo` bind it before anything else starts, so a
+/// taken port stops them at once.
+#[derive(Debug)]
+pub struct AdminListener(std::net::TcpListener);
+
+impl AdminListener {
+    pub fn bind(addr: SocketAddr) -> std::io::Result<Self> {
+        let listener = std::net::TcpListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
+        Ok(Self(listener))
+    }
+
+    /// The address actually bound (port 0 asks the system for a free one).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.0
+            .local_addr()
+            .expect("a bound TCP listener has a local address")
+    }
 }
 
-/// Serves until `shutdown` is triggered.
+/// Serves until `shutdown` is triggered. Call it inside the tokio runtime.
 pub async fn serve(
-    listener: tokio::net::TcpListener,
+    listener: AdminListener,
     metrics: Arc<Metrics>,
     health: Arc<Health>,
     shutdown: Shutdown,
 ) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener.0)?;
     axum::serve(listener, router(metrics, health))
         .with_graceful_shutdown(async move { shutdown.wait().await })
         .await
@@ -100,9 +119,4 @@ async fn readiness(State(state): State<AdminState>) -> impl IntoResponse {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, body)
-}
-
-/// The socket address a listener is bound to (for tests binding port 0).
-pub fn local_addr(listener: &tokio::net::TcpListener) -> Option<SocketAddr> {
-    listener.local_addr().ok()
 }

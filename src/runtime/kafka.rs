@@ -7,9 +7,12 @@
 //! - The producer context receives delivery reports: an acknowledged record completes its
 //!   input offset; a record that cannot be delivered stops the service (at-least-once: its
 //!   offset is never committed).
+//! - Both report broker connection failures through [`BrokerErrors`]: silent until the
+//!   brokers first answer (start-up reports the last failure once, if it gives up), then
+//!   logged once each, not once per client and retry.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rdkafka::Message;
@@ -23,62 +26,55 @@ use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{debug, error, info, warn};
 
-use super::offsets::Partition;
-use super::tracking::{Pending, Shared};
+use super::delivery::Pending;
+use super::ledger::Partition;
+use super::shared::Shared;
+use crate::config::{Brokers, KafkaConfig, Role, RunSettings};
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Role {
-    Consumer,
-    Producer,
-}
-
-/// The client a property is for and the librdkafka property itself: `consumer.X` and
-/// `producer.X` scope property X to one client, any other key goes to both.
-pub fn scoped(key: &str) -> (Option<Role>, &str) {
-    if let Some(property) = key.strip_prefix("consumer.") {
-        (Some(Role::Consumer), property)
-    } else if let Some(property) = key.strip_prefix("producer.") {
-        (Some(Role::Producer), property)
-    } else {
-        (None, key)
-    }
-}
-
-/// A client configuration: our defaults for the role, then the user's properties.
-/// Properties prefixed `consumer.` or `producer.` apply to that client only.
-pub fn client_config(
-    brokers: &str,
-    properties: &BTreeMap<String, String>,
-    role: Role,
-) -> ClientConfig {
+/// A client configuration: our defaults for the role, then the user's properties for it
+/// (see [`KafkaConfig::for_client`]).
+pub fn client_config(brokers: &Brokers, properties: &KafkaConfig, role: Role) -> ClientConfig {
     let mut config = ClientConfig::new();
-    config.set("bootstrap.servers", brokers);
+    config.set("bootstrap.servers", brokers.to_bootstrap_servers());
     match role {
         Role::Consumer => {
             config
                 .set("enable.auto.commit", "false")
                 .set("enable.auto.offset.store", "false")
+                .set("isolation.level", "read_committed")
                 .set("auto.offset.reset", "earliest")
                 .set("partition.assignment.strategy", "cooperative-sticky")
                 .set("enable.partition.eof", "false")
                 .set("statistics.interval.ms", "5000");
         }
         Role::Producer => {
-            // Idempotence keeps per-key order across retries; lz4 is cheap on small records.
+            // Every in-sync replica acknowledges before an offset may be committed;
+            // idempotence keeps per-key order across retries; lz4 is cheap on small records.
             config
+                .set("acks", "all")
                 .set("enable.idempotence", "true")
                 .set("linger.ms", "5")
                 .set("compression.type", "lz4");
         }
     }
-    for (key, value) in properties {
-        match scoped(key) {
-            (Some(scope), property) if scope == role => config.set(property, value),
-            (Some(_), _) => continue,
-            (None, property) => config.set(property, value),
-        };
+    for (property, value) in properties.for_client(role) {
+        config.set(property, value);
     }
     config.set_log_level(RDKafkaLogLevel::Warning);
+    config
+}
+
+/// A client of the service: [`client_config`], plus what the service's own settings say
+/// (the consumer's group; the producer's idempotence, which `--kafka-config` may not set).
+pub fn service_client_config(settings: &RunSettings, role: Role) -> ClientConfig {
+    let mut config = client_config(&settings.brokers, &settings.kafka_config, role);
+    match role {
+        Role::Consumer => config.set("group.id", &settings.group_id),
+        Role::Producer => config.set(
+            "enable.idempotence",
+            settings.producer_idempotence.to_string(),
+        ),
+    };
     config
 }
 
@@ -111,35 +107,63 @@ where
     }
 }
 
-/// Checks every property against librdkafka itself, as both clients would get them.
-/// The error names the property (as the user wrote it) and librdkafka's reason, never the
-/// value: it may be a secret.
-pub fn validate_properties(properties: &BTreeMap<String, String>) -> Result<(), String> {
-    for role in [Role::Consumer, Role::Producer] {
-        if let Err(error) = client_config("localhost:9092", properties, role).create_native_config()
-        {
-            return Err(match error {
-                KafkaError::ClientConfig(_, description, property, _value) => {
-                    let key = properties
-                        .keys()
-                        .find(|key| scoped(key).1 == property)
-                        .map_or(property.as_str(), String::as_str);
-                    format!("{key}: {description}")
-                }
-                other => other.to_string(),
-            });
-        }
-    }
-    Ok(())
+/// Broker connection failures, as both clients report them. Until the brokers first
+/// answered they are only remembered: start-up gives up with the last one in its own error,
+/// rather than two clients' every retry filling the screen. After that each is logged (and
+/// librdkafka itself holds back a broker's identical failures for 30 s).
+#[derive(Debug, Default)]
+pub struct BrokerErrors {
+    answered: AtomicBool,
+    last: Mutex<Option<String>>,
 }
 
-/// Shared by both contexts: librdkafka logs and errors go to `tracing` (they carry no
-/// payloads); errors that will not heal stop the service.
+impl BrokerErrors {
+    /// The brokers answered: failures are logged from now on.
+    pub fn answered(&self) {
+        self.answered.store(true, Ordering::SeqCst);
+    }
+
+    /// The last failure seen, as librdkafka worded it (an address and a cause; no payload).
+    pub fn last(&self) -> Option<String> {
+        self.last.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Whether failures are logged (the brokers answered once).
+    fn logged(&self) -> bool {
+        self.answered.load(Ordering::SeqCst)
+    }
+
+    /// Remembers a failure (without librdkafka's "(after 0ms in state CONNECT, …)" suffix,
+    /// which says nothing to a user); whether to log it.
+    fn record(&self, reason: &str) -> bool {
+        let failure = reason
+            .rfind(" (after ")
+            .filter(|_| reason.ends_with(')'))
+            .map_or(reason, |at| &reason[..at]);
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(failure.to_owned());
+        self.logged()
+    }
+}
+
+/// Shared by both contexts: librdkafka errors go to `tracing` (they carry no payloads);
+/// errors that will not heal stop the service.
 fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
     match error.rdkafka_error_code() {
         Some(RDKafkaErrorCode::AllBrokersDown) => {
-            shared.health.set_broker_up(false);
-            warn!(%reason, "all brokers are down; retrying");
+            // Both clients say so, each time: once per outage is enough.
+            let was_up = shared.health.broker_went_down();
+            if shared.broker_errors.logged() && was_up {
+                warn!(%reason, "all brokers are down; retrying");
+            }
+        }
+        Some(
+            RDKafkaErrorCode::BrokerTransportFailure
+            | RDKafkaErrorCode::Resolve
+            | RDKafkaErrorCode::SSL,
+        ) => {
+            if shared.broker_errors.record(reason) {
+                warn!(%reason, "broker connection failed; retrying");
+            }
         }
         Some(
             code @ (RDKafkaErrorCode::Authentication
@@ -152,13 +176,17 @@ fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
     }
 }
 
+/// librdkafka's own log lines go to `tracing`, except a broker failure logged at error
+/// level: librdkafka raises the same failure as an error, which [`client_error`] reports.
 fn client_log(level: RDKafkaLogLevel, facility: &str, message: &str) {
     match level {
         RDKafkaLogLevel::Emerg
         | RDKafkaLogLevel::Alert
         | RDKafkaLogLevel::Critical
         | RDKafkaLogLevel::Error => {
-            error!(target: "librdkafka", %facility, "{message}")
+            if facility != "FAIL" {
+                error!(target: "librdkafka", %facility, "{message}")
+            }
         }
         RDKafkaLogLevel::Warning => warn!(target: "librdkafka", %facility, "{message}"),
         RDKafkaLogLevel::Notice | RDKafkaLogLevel::Info => {
@@ -189,10 +217,9 @@ impl ClientContext for ConsumerCtx {
             .any(|broker| broker.state == "UP");
         shared.health.set_broker_up(up);
         if let Some(topic) = statistics.topics.get(&shared.input_topic) {
-            let assigned = shared.tracker();
             for (id, partition) in &topic.partitions {
                 let key = Partition::new(shared.input_topic.clone(), *id);
-                if *id >= 0 && partition.consumer_lag >= 0 && assigned.is_assigned(&key) {
+                if *id >= 0 && partition.consumer_lag >= 0 && shared.ledger.is_assigned(&key) {
                     shared
                         .metrics
                         .consumer_lag(&shared.input_topic, *id, partition.consumer_lag);
@@ -212,18 +239,9 @@ impl ConsumerContext for ConsumerCtx {
     fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         match rebalance {
             Rebalance::Assign(list) => {
-                let mut tracker = self.shared.tracker();
-                for element in list.elements() {
-                    tracker.assign(Partition::new(element.topic(), element.partition()));
-                }
-                self.shared
-                    .health
-                    .set_assigned_partitions(tracker.assigned());
-                info!(
-                    partitions = list.count(),
-                    assigned = tracker.assigned(),
-                    "partitions assigned"
-                );
+                let assigned = self.shared.ledger.assign(partitions_of(list));
+                self.shared.health.set_assigned_partitions(assigned);
+                info!(partitions = list.count(), assigned, "partitions assigned");
             }
             Rebalance::Revoke(_) => {}
             Rebalance::Error(error) => warn!(%error, "rebalance error"),
@@ -241,14 +259,11 @@ impl ConsumerContext for ConsumerCtx {
                 return;
             }
         }
-        let mut tracker = self.shared.tracker();
         for element in offsets.elements() {
             match (element.error(), element.offset()) {
                 (Ok(()), Offset::Offset(offset)) => {
-                    tracker.confirm(
-                        &Partition::new(element.topic(), element.partition()),
-                        offset,
-                    );
+                    let partition = Partition::new(element.topic(), element.partition());
+                    self.shared.ledger.confirm(&partition, offset);
                 }
                 (Err(error), _) => warn!(
                     %error,
@@ -263,53 +278,54 @@ impl ConsumerContext for ConsumerCtx {
 
 impl ConsumerCtx {
     /// Waits (bounded) for the revoked partitions' in-flight messages, commits their
-    /// positions, and forgets them.
+    /// positions, and forgets them. The wait is on the ledger, woken by each
+    /// acknowledgement (delivery reports arrive on the producer's thread meanwhile).
     fn revoke(&self, consumer: &BaseConsumer<Self>, list: &TopicPartitionList) {
         let shared = &self.shared;
-        let partitions: Vec<Partition> = list
-            .elements()
-            .iter()
-            .map(|e| Partition::new(e.topic(), e.partition()))
-            .collect();
+        let partitions: Vec<Partition> = partitions_of(list).collect();
         let deadline = Instant::now() + shared.drain_timeout;
-        loop {
-            let waiting = shared.tracker().in_flight(Some(&partitions));
-            if waiting == 0 {
-                break;
-            }
-            if Instant::now() >= deadline {
-                warn!(
-                    waiting,
-                    "revoke drain timed out; those messages will be screened again by the next owner"
-                );
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(5));
+        let waiting = shared.ledger.wait_drained(Some(&partitions), deadline);
+        if waiting > 0 {
+            warn!(
+                waiting,
+                "revoke drain timed out; those messages will be screened again by the next owner"
+            );
         }
-        let mut commits = TopicPartitionList::new();
-        {
-            let mut tracker = shared.tracker();
-            for partition in &partitions {
-                if let Some(position) = tracker.revoke(partition).and_then(|o| o.position()) {
-                    let _ = commits.add_partition_offset(
-                        &partition.topic,
-                        partition.partition,
-                        Offset::Offset(position),
-                    );
-                }
-                shared
-                    .metrics
-                    .forget_partition(&partition.topic, partition.partition);
-            }
-            shared.health.set_assigned_partitions(tracker.assigned());
+        let positions = shared.ledger.revoke(&partitions);
+        for partition in &partitions {
+            shared
+                .metrics
+                .forget_partition(&partition.topic, partition.partition);
         }
+        shared
+            .health
+            .set_assigned_partitions(shared.ledger.assigned());
         if consumer.assignment_lost() {
             warn!("assignment lost: skipping the commit of revoked partitions");
         } else {
-            commit_sync(consumer, &commits);
+            commit_sync(consumer, &offsets_list(&positions));
         }
         info!(partitions = partitions.len(), "partitions revoked");
     }
+}
+
+fn partitions_of(list: &TopicPartitionList) -> impl Iterator<Item = Partition> + '_ {
+    list.elements()
+        .into_iter()
+        .map(|e| Partition::new(e.topic(), e.partition()))
+}
+
+/// The list librdkafka commits, from positions.
+pub fn offsets_list(positions: &[(Partition, i64)]) -> TopicPartitionList {
+    let mut list = TopicPartitionList::with_capacity(positions.len());
+    for (partition, position) in positions {
+        let _ = list.add_partition_offset(
+            &partition.topic,
+            partition.partition,
+            Offset::Offset(*position),
+        );
+    }
+    list
 }
 
 /// Commits synchronously; only ever called on the consumer thread.
@@ -322,6 +338,9 @@ pub fn commit_sync<C: ConsumerContext>(consumer: &BaseConsumer<C>, offsets: &Top
         Err(error) => warn!(%error, "synchronous offset commit failed"),
     }
 }
+
+/// The service's producer: delivery reports complete the messages' [`Pending`] records.
+pub type ServiceProducer = ThreadedProducer<ProducerCtx>;
 
 pub struct ProducerCtx {
     pub shared: Arc<Shared>,
@@ -358,56 +377,83 @@ impl ProducerContext for ProducerCtx {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::{Cli, Command};
 
-    fn properties(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn valid_properties_pass_for_both_clients() {
-        let props = properties(&[
-            ("security.protocol", "plaintext"),
-            ("consumer.session.timeout.ms", "6000"),
-        ]);
-        assert_eq!(validate_properties(&props), Ok(()));
-    }
-
-    #[test]
-    fn an_unknown_property_is_named_without_its_value() {
-        let props = properties(&[("sasl.pasword", "hunter2")]);
-        assert_eq!(
-            validate_properties(&props),
-            Err("sasl.pasword: No such configuration property: \"sasl.pasword\"".to_owned())
-        );
+    /// `run`'s settings from a command line (no argument holds a space).
+    fn settings(line: &str) -> RunSettings {
+        let argv = ["traction-screen", "run"]
+            .into_iter()
+            .chain(line.split_whitespace());
+        match Cli::read_from(argv).expect("parses").command {
+            Command::Run(args) => RunSettings::resolve(&args, None).expect("valid settings"),
+            other => panic!("expected run, parsed {other:?}"),
+        }
     }
 
     #[test]
     fn a_prefixed_property_applies_to_its_client_only() {
-        let consumer = client_config(
-            "b:9092",
-            &properties(&[("consumer.session.timeout.ms", "6000")]),
-            Role::Consumer,
-        );
-        let producer = client_config(
-            "b:9092",
-            &properties(&[("consumer.session.timeout.ms", "6000")]),
-            Role::Producer,
-        );
+        let settings = settings("--brokers b:9092 --kafka-config consumer.session.timeout.ms=6000");
+        let consumer = service_client_config(&settings, Role::Consumer);
+        let producer = service_client_config(&settings, Role::Producer);
         assert_eq!(consumer.get("session.timeout.ms"), Some("6000"));
         assert_eq!(producer.get("session.timeout.ms"), None);
     }
 
     #[test]
-    fn user_properties_override_the_defaults() {
-        let producer = client_config(
-            "b:9092",
-            &properties(&[("producer.enable.idempotence", "false")]),
-            Role::Producer,
+    fn the_clients_are_configured_for_at_least_once() {
+        let settings = settings("--brokers b:9092");
+        let consumer = service_client_config(&settings, Role::Consumer);
+        let producer = service_client_config(&settings, Role::Producer);
+        let consumer_keys = [
+            "enable.auto.commit",
+            "enable.auto.offset.store",
+            "isolation.level",
+            "auto.offset.reset",
+        ];
+        assert_eq!(
+            consumer_keys.map(|key| consumer.get(key)),
+            [
+                Some("false"),
+                Some("false"),
+                Some("read_committed"),
+                Some("earliest")
+            ]
         );
+        assert_eq!(
+            ["acks", "enable.idempotence"].map(|key| producer.get(key)),
+            [Some("all"), Some("true")]
+        );
+        assert_eq!(consumer.get("group.id"), Some("traction-screen"));
+    }
+
+    #[test]
+    fn the_service_gives_the_producer_the_idempotence_setting() {
+        let settings = settings("--brokers k:9092 --producer-idempotence false");
+        let producer = service_client_config(&settings, Role::Producer);
         assert_eq!(producer.get("enable.idempotence"), Some("false"));
+    }
+
+    #[test]
+    fn broker_failures_are_only_remembered_until_the_brokers_answer() {
+        let errors = BrokerErrors::default();
+        assert!(!errors.record("b:1/bootstrap: Connect failed"));
+        assert!(!errors.record(
+            "b:1/bootstrap: Connect to ipv4#b:1 failed: Connection refused (after 0ms in state \
+             CONNECT, 1 identical error(s) suppressed)"
+        ));
+        assert_eq!(
+            errors.last().as_deref(),
+            Some("b:1/bootstrap: Connect to ipv4#b:1 failed: Connection refused")
+        );
+        errors.answered();
+        assert!(errors.record("b:1/1: Disconnected"));
+    }
+
+    #[test]
+    fn user_properties_override_the_defaults() {
+        let settings = settings("--brokers b:9092 --kafka-config producer.linger.ms=50");
+        let producer = service_client_config(&settings, Role::Producer);
+        assert_eq!(producer.get("linger.ms"), Some("50"));
         assert_eq!(producer.get("bootstrap.servers"), Some("b:9092"));
     }
 }

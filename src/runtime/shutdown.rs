@@ -69,32 +69,64 @@ impl Shutdown {
     }
 }
 
-/// Triggers `shutdown` on SIGTERM or SIGINT (Ctrl-C).
+/// Triggers `shutdown` on SIGTERM or SIGINT (Ctrl-C). Installed first thing, and listening
+/// for as long as the process runs: a signal that comes while a stop is already under way
+/// (a second Ctrl-C, or one during the demo's summary) exits at once, as a crash would —
+/// nothing is lost, offsets not yet committed are screened again.
 pub async fn on_signals(shutdown: Shutdown) {
+    let Some(mut signals) = Signals::install() else {
+        tracing::error!("cannot install signal handlers");
+        return;
+    };
+    loop {
+        let (name, number) = signals.next().await;
+        if shutdown.is_triggered() {
+            tracing::warn!("{name} received while stopping: exiting now, without draining");
+            std::process::exit(128 + number);
+        }
+        tracing::info!("{name} received: draining and shutting down");
+        shutdown.trigger();
+    }
+}
+
+/// The stop signals, as a stream.
+struct Signals {
     #[cfg(unix)]
-    {
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn install() -> Option<Self> {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut int)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-        ) else {
-            tracing::error!("cannot install signal handlers");
-            return;
-        };
-        tokio::select! {
-            _ = term.recv() => tracing::info!("SIGTERM received: draining and shutting down"),
-            _ = int.recv() => tracing::info!("SIGINT received: draining and shutting down"),
-            _ = shutdown.wait() => return,
-        }
+        Some(Self {
+            term: signal(SignalKind::terminate()).ok()?,
+            int: signal(SignalKind::interrupt()).ok()?,
+        })
     }
+
     #[cfg(not(unix))]
-    {
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => tracing::info!("Ctrl-C received: draining and shutting down"),
-            _ = shutdown.wait() => return,
+    fn install() -> Option<Self> {
+        Some(Self {})
+    }
+
+    /// The next signal's name and number.
+    async fn next(&mut self) -> (&'static str, i32) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => ("SIGTERM", 15),
+                _ = self.int.recv() => ("SIGINT", 2),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            ("Ctrl-C", 2)
         }
     }
-    shutdown.trigger();
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
-use traction_screen::codec::{Decoder, InputFormat};
-use traction_screen::rules::Engine;
-use traction_screen::rules::pack::BUILT_IN;
+use traction_screen_core::codec::{Decoder, InputFormat};
+use traction_screen_core::rules::Engine;
+use traction_screen_core::rules::pack::BUILT_IN;
 
 #[derive(Debug, Deserialize, PartialEq)]
 struct Expected {

@@ -2,6 +2,7 @@
 
 mod check;
 mod codec;
+mod container;
 mod fixtures;
 mod outcome_evolution;
 mod pipeline;
@@ -9,5 +10,7 @@ mod properties;
 mod registry;
 mod report;
 mod schemas;
+mod settings;
+mod startup;
 mod support;
 mod tansu;

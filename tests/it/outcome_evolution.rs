@@ -6,11 +6,11 @@
 
 use apache_avro::schema_compatibility::SchemaCompatibility;
 use apache_avro::types::Value as AvroValue;
-use traction_screen::codec::{self, Encoder, OUTCOME_SCHEMA, OutputFormat};
-use traction_screen::domain::{Alert, AlertCondition, Outcome};
-use traction_screen::testing::sample_outcome;
+use traction_screen_core::codec::{self, Encoder, OUTCOME_SCHEMA, OutputFormat};
+use traction_screen_core::domain::{Alert, AlertCondition, Outcome};
+use traction_screen_core::testing::sample_outcome;
 
-const V1_SCHEMA: &str = traction_screen::codec::OUTCOME_SCHEMA_V1;
+const V1_SCHEMA: &str = traction_screen_core::codec::OUTCOME_SCHEMA_V1;
 
 /// Fields the first schema had, in its order.
 const V1_FIELDS: [&str; 11] = [

@@ -15,9 +15,9 @@ use std::time::Duration;
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
 use std::io::Write as _;
 
-use traction_screen::domain::{Alert, Outcome, Timestamp, Verdict};
-use traction_screen::rules::pack::BUILT_IN;
-use traction_screen::rules::{AlertPolicy, RulePack};
+use traction_screen_core::domain::{Alert, Outcome, Timestamp, Verdict};
+use traction_screen_core::rules::pack::BUILT_IN;
+use traction_screen_core::rules::{AlertPolicy, RulePack};
 
 use crate::support::child::{Service, free_admin_addr};
 use crate::support::cluster::{ALERTS, DLQ, INPUT, MockKafka, OUTPUT};
@@ -805,7 +805,30 @@ fn admin_endpoints_report_health_readiness_and_counts_that_match_the_stream() {
             1.0
         )])
     );
+    let build = [
+        ("rule_pack", pack.as_str()),
+        ("version", env!("CARGO_PKG_VERSION")),
+    ];
+    assert_eq!(
+        family(&samples, "traction_screen_build_info"),
+        BTreeMap::from([(series("traction_screen_build_info", &build), 1.0)])
+    );
+    for name in PROCESS_METRICS {
+        assert!(
+            value(name).is_some_and(|v| v > 0.0),
+            "/metrics: {name} {:?}",
+            value(name)
+        );
+    }
 }
+
+/// The standard process metrics that are never 0 in a running service.
+const PROCESS_METRICS: [&str; 4] = [
+    "process_resident_memory_bytes",
+    "process_open_fds",
+    "process_max_fds",
+    "process_start_time_seconds",
+];
 
 /// The lines of standard error that are not JSON log records.
 fn plain_lines(service: &Service) -> Vec<String> {
@@ -817,7 +840,7 @@ fn plain_lines(service: &Service) -> Vec<String> {
 }
 
 #[test]
-fn a_missing_input_topic_stops_start_up_with_one_line_naming_it() {
+fn a_missing_input_topic_is_a_configuration_error_logged_once_naming_the_setting() {
     let kafka = MockKafka::start(1, &[(OUTPUT, 1), (DLQ, 1)]);
     let service = Service::run(
         "service",
@@ -826,10 +849,18 @@ fn a_missing_input_topic_stops_start_up_with_one_line_naming_it() {
         &["--input-topic", "no-such-topic"],
     );
     let status = service.wait_exit();
-    assert_eq!(status.code(), Some(1));
+    assert_eq!(status.code(), Some(2));
+    assert_eq!(plain_lines(&service), Vec::<String>::new());
+    let last = service.log_lines().pop().expect("a log record");
+    let record: serde_json::Value = serde_json::from_str(&last).expect("a JSON record");
     assert_eq!(
-        plain_lines(&service),
-        ["error: input topic no-such-topic does not exist (--input-topic)"]
+        (&record["level"], &record["message"]),
+        (
+            &serde_json::json!("ERROR"),
+            &serde_json::json!(
+                "invalid --input-topic (TRACTION_SCREEN_INPUT_TOPIC): topic no-such-topic does not exist"
+            )
+        )
     );
 }
 

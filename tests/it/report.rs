@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use traction_screen::check::{self, CheckFormat, CheckOptions};
-use traction_screen::codec::{self, Encoder, OUTCOME_SCHEMA_V1, OutputFormat, SINGLE_OBJECT_MAGIC};
-use traction_screen::domain::{Outcome, Verdict};
 use traction_screen::report::render::dollars;
+use traction_screen_core::codec::{
+    self, Encoder, OUTCOME_SCHEMA_V1, OutputFormat, SINGLE_OBJECT_MAGIC,
+};
+use traction_screen_core::domain::{Outcome, Verdict};
 
 use crate::outcome_evolution::{encoded_datum, v1_value};
 use crate::support::cluster::{DLQ, MockKafka, OUTPUT};
@@ -144,7 +146,7 @@ fn apache_avro_reads_the_container_check_writes() {
         .map(|value| apache_avro::from_value(&value.expect("a record")).expect("an outcome"))
         .collect();
     let screened_at_zero = |o: Outcome| Outcome {
-        screened_at: traction_screen::domain::Timestamp(0),
+        screened_at: traction_screen_core::domain::Timestamp(0),
         ..o
     };
     let expected: Vec<Outcome> = outcomes_of_jsonl(&jsonl)
@@ -164,7 +166,7 @@ fn outcomes_written_with_the_first_schema_are_reported_under_unknown() {
     let v1 = apache_avro::Schema::parse_str(OUTCOME_SCHEMA_V1).expect("parses");
     let mut writer = apache_avro::Writer::new(&v1, Vec::new());
     writer
-        .append(v1_value(&traction_screen::testing::sample_outcome()))
+        .append(v1_value(&traction_screen_core::testing::sample_outcome()))
         .expect("appends");
     std::fs::write(&path, writer.into_inner().expect("a file")).expect("writes");
 

@@ -1,7 +1,7 @@
 use super::*;
-use crate::domain::Timestamp;
 use crate::report::testing::{PASS, outcome};
-use crate::testing::date;
+use traction_screen_core::domain::Timestamp;
+use traction_screen_core::testing::date;
 
 const ERROR: Severity = Severity::Error;
 const WARNING: Severity = Severity::Warning;

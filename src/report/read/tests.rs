@@ -1,9 +1,9 @@
 use super::*;
-use crate::codec::container::OutcomeWriter;
-use crate::codec::json::outcome_to_json;
-use crate::codec::{Encoder, OutputFormat, outcome_fingerprint};
 use crate::report::aggregate::Summary;
-use crate::testing::sample_outcome;
+use traction_screen_core::codec::container::{Codec, OutcomeWriter};
+use traction_screen_core::codec::json::outcome_to_json;
+use traction_screen_core::codec::{Encoder, OutputFormat, outcome_fingerprint};
+use traction_screen_core::testing::sample_outcome;
 
 fn outcomes() -> Vec<Outcome> {
     (1..=3)
@@ -54,7 +54,7 @@ fn a_bad_line_is_reported_by_place_and_field_without_its_value_and_reading_goes_
 
 #[test]
 fn an_avro_container_file_of_outcomes_is_read() {
-    let mut file = OutcomeWriter::new(Vec::new()).expect("a writer");
+    let mut file = OutcomeWriter::new(Vec::new(), Codec::Deflate).expect("a writer");
     for outcome in outcomes() {
         file.write(&outcome).expect("writes");
     }
@@ -66,7 +66,7 @@ fn an_avro_container_file_of_outcomes_is_read() {
 
 #[test]
 fn a_corrupt_container_record_is_reported_and_the_rest_of_the_file_skipped() {
-    let mut file = OutcomeWriter::new(Vec::new()).expect("a writer");
+    let mut file = OutcomeWriter::new(Vec::new(), Codec::Deflate).expect("a writer");
     file.write(&sample_outcome()).expect("writes");
     let mut bytes = file.finish().expect("finishes");
     // The block after the header: cut it short.

@@ -1,10 +1,10 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::domain::{Outcome, Severity, Verdict};
 use crate::report::aggregate::summarize;
 use crate::report::testing::{PASS, outcome};
-use crate::testing::date;
+use traction_screen_core::domain::{Outcome, Severity, Verdict};
+use traction_screen_core::testing::date;
 
 fn meta() -> PageMeta {
     PageMeta {
@@ -96,7 +96,7 @@ fn the_month_rule_payer_and_claim_tables_show_the_inputs() {
         ["2026-03", "0", "1", "1", "$123.45"]
     );
     let tr001 = row(&page, "data-rule=\"TR-001\"");
-    let meta = crate::rules::catalogue::CATALOGUE[0].meta();
+    let meta = traction_screen_core::rules::catalogue::CATALOGUE[0].meta();
     assert_eq!(
         tr001,
         ["TR-001", meta.title, "1", "1", "1 / 0 / 0", meta.reference]

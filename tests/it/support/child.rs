@@ -1,10 +1,10 @@
 //! The real `traction-screen` binary as a child process: started with `run` against a
-//! bootstrap-servers string, its standard error (JSON logs) captured to show when a test
-//! fails, stopped with SIGTERM (clean shutdown) or SIGKILL (crash). A child still running
-//! when its handle drops is killed, so a failing test leaves no process behind, and its
-//! logs are printed.
+//! bootstrap-servers string (or with any command line), its standard error (JSON logs) and
+//! output captured to show when a test fails, stopped with SIGTERM (clean shutdown), SIGINT
+//! (Ctrl-C) or SIGKILL (crash). A child still running when its handle drops is killed, so a
+//! failing test leaves no process behind, and its logs are printed.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
@@ -29,8 +29,21 @@ pub struct Service {
     child: Mutex<Child>,
     admin_addr: SocketAddr,
     logs: Arc<Mutex<Vec<String>>>,
-    /// Reads standard error until the child closes it (at exit).
-    log_reader: Mutex<Option<JoinHandle<()>>>,
+    output: Arc<Mutex<Vec<String>>>,
+    /// Read standard error and output until the child closes them (at exit).
+    readers: Mutex<Vec<JoinHandle<()>>>,
+}
+
+/// Collects the lines of `stream` as they come, until it closes.
+fn collect_lines(stream: impl Read + Send + 'static) -> (Arc<Mutex<Vec<String>>>, JoinHandle<()>) {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    let reader = thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            sink.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+        }
+    });
+    (lines, reader)
 }
 
 impl Service {
@@ -67,7 +80,7 @@ impl Service {
         command
             .args(args)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         // The test's environment must not configure the child behind the flags' back.
         for (key, _) in std::env::vars_os() {
@@ -83,21 +96,15 @@ impl Service {
         let mut child = command
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {BINARY}: {e}"));
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let log_reader = child.stderr.take().map(|stderr| {
-            let sink = Arc::clone(&logs);
-            thread::spawn(move || {
-                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    sink.lock().unwrap_or_else(|e| e.into_inner()).push(line);
-                }
-            })
-        });
+        let (logs, log_reader) = collect_lines(child.stderr.take().expect("piped"));
+        let (output, output_reader) = collect_lines(child.stdout.take().expect("piped"));
         Self {
             name: name.to_owned(),
             child: Mutex::new(child),
             admin_addr,
             logs,
-            log_reader: Mutex::new(log_reader),
+            output,
+            readers: Mutex::new(vec![log_reader, output_reader]),
         }
     }
 
@@ -128,6 +135,14 @@ impl Service {
         self.logs.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// What the child wrote to standard output so far.
+    pub fn output_lines(&self) -> Vec<String> {
+        self.output
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// The exit status, if the child has exited.
     pub fn exit_status(&self) -> Option<ExitStatus> {
         self.child().try_wait().ok().flatten()
@@ -135,11 +150,20 @@ impl Service {
 
     /// Asks for a clean shutdown, as Kubernetes does.
     pub fn terminate(&self) {
+        self.signal("TERM");
+    }
+
+    /// Presses Ctrl-C.
+    pub fn interrupt(&self) {
+        self.signal("INT");
+    }
+
+    fn signal(&self, name: &str) {
         let status = Command::new("kill")
-            .args(["-TERM", &self.pid().to_string()])
+            .args([&format!("-{name}"), &self.pid().to_string()])
             .status()
             .expect("kill(1) runs");
-        assert!(status.success(), "cannot send SIGTERM to {}", self.name);
+        assert!(status.success(), "cannot send SIG{name} to {}", self.name);
     }
 
     /// Kills the child without warning (SIGKILL): a crash.
@@ -154,13 +178,10 @@ impl Service {
         let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some(status) = self.exit_status() {
-                // The child's last words are read once its end of the pipe is closed.
-                let reader = self
-                    .log_reader
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .take();
-                if let Some(reader) = reader {
+                // The child's last words are read once its end of the pipes is closed.
+                let readers =
+                    std::mem::take(&mut *self.readers.lock().unwrap_or_else(|e| e.into_inner()));
+                for reader in readers {
                     let _ = reader.join();
                 }
                 return status;
