@@ -30,7 +30,7 @@ use self::aggregate::Aggregator;
 use self::read::ValueDecoder;
 use self::render::PageMeta;
 use self::topic::Period;
-use crate::config::ReaderSettings;
+use crate::config::{ConfigError, ReaderSettings};
 use crate::runtime::registry::RegistryClient;
 use traction_screen_core::domain::{Date, Timestamp};
 
@@ -225,7 +225,7 @@ fn period(args: &ReportArgs, brokers: &str) -> Result<Period, String> {
         &args.kafka_config,
         args.schema_registry_url.as_deref(),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(flag_only)?;
     let from = args
         .from
         .as_deref()
@@ -246,6 +246,16 @@ fn period(args: &ReportArgs, brokers: &str) -> Result<Period, String> {
         from,
         until,
     })
+}
+
+/// A settings error named by its flag alone: `report` reads no variables or config file.
+fn flag_only(error: ConfigError) -> String {
+    match error {
+        ConfigError::Invalid {
+            setting, problem, ..
+        } => format!("invalid {}: {problem}", setting.flag()),
+        other => other.to_string(),
+    }
 }
 
 /// An instant given as RFC 3339 or as a date (its midnight, UTC).

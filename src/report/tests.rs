@@ -114,7 +114,7 @@ fn a_bad_period_or_property_is_a_usage_error_naming_the_flag() {
         ),
         (
             "--brokers k:9092 --kafka-config a=1 --kafka-config sasl.password",
-            "--kafka-config #2: expected KEY=VALUE",
+            "invalid --kafka-config: --kafka-config value 2 is not KEY=VALUE",
         ),
     ] {
         let run = run_with(&args(line), "");
