@@ -20,6 +20,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod generate;
+pub mod history;
 pub mod metrics;
 pub mod pipeline;
 pub mod rules;

@@ -7,6 +7,7 @@ use crate::domain::{
 use super::codes::TRACTION_CODE;
 use super::icd10::IcdCodeSet;
 use super::pack::{DiagnosisClass, RulePack};
+use crate::history::PriorClaims;
 
 /// A diagnosis with the code lists it belongs to.
 #[derive(Clone, Copy, Debug)]
@@ -22,6 +23,7 @@ pub struct Context<'a> {
     classes: Vec<DiagnosisClass>,
     /// RULES.md's "traction region" for lists C and P.
     contraindication_region: Option<BodyRegion>,
+    history: PriorClaims<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -47,7 +49,19 @@ impl<'a> Context<'a> {
             pack,
             classes,
             contraindication_region,
+            history: PriorClaims::none(),
         }
+    }
+
+    /// The context with the event's prior claims (the history rules read them).
+    pub fn with_history(self, history: PriorClaims<'a>) -> Self {
+        Self { history, ..self }
+    }
+
+    /// The patient's prior claims (RULES.md "History rules"); none unless screened with
+    /// history.
+    pub fn history(&self) -> PriorClaims<'a> {
+        self.history
     }
 
     pub fn plan(&self) -> PlanType {

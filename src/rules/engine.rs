@@ -3,6 +3,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::domain::{ClaimFrequency, Encounter, Finding, PlanType, Severity, Verdict};
+use crate::history::PriorClaims;
 
 use super::catalogue::CATALOGUE;
 use super::codes::{DECOMPRESSION_S_CODE, TRACTION_CODE};
@@ -21,6 +22,8 @@ pub struct Engine {
     rules: &'static [&'static dyn Rule],
     default_severities: SeverityTable,
     profile_severities: FxHashMap<String, SeverityTable>,
+    /// Parallel to `rules`: [`Rule::uses_history`], asked once.
+    uses_history: Vec<bool>,
 }
 
 /// The screening result of one event, before the outcome's envelope is added.
@@ -71,6 +74,7 @@ impl Engine {
             rules,
             default_severities,
             profile_severities,
+            uses_history: rules.iter().map(|rule| rule.uses_history()).collect(),
         }
     }
 
@@ -86,12 +90,25 @@ impl Engine {
         self.rules
     }
 
-    /// Screens one (normalised) encounter.
+    /// Screens one (normalised) encounter alone: the history rules are not evaluated.
     pub fn screen(&self, event: &Encounter) -> Screening {
+        self.screen_in(event, None)
+    }
+
+    /// Screens one (normalised) encounter against its prior claims (`crate::history`).
+    pub fn screen_with_history(&self, event: &Encounter, prior: PriorClaims<'_>) -> Screening {
+        self.screen_in(event, Some(prior))
+    }
+
+    fn screen_in(&self, event: &Encounter, prior: Option<PriorClaims<'_>>) -> Screening {
         if !in_scope(event) {
             return Screening::out_of_scope();
         }
         let ctx = Context::new(event, &self.pack, self.icd);
+        let ctx = match prior {
+            Some(prior) => ctx.with_history(prior),
+            None => ctx,
+        };
         let severities = self
             .profile_severities
             .get(&event.payer.payer_id)
@@ -100,8 +117,12 @@ impl Engine {
         // In catalogue order, into one list: a rule reads the findings of the earlier ones it
         // declares (`Rule::reads_findings_of`) through its emitter.
         let mut findings = Vec::new();
-        for (rule, per_plan) in self.rules.iter().zip(severities) {
+        let rules = self.rules.iter().zip(severities).zip(&self.uses_history);
+        for ((rule, per_plan), uses_history) in rules {
             if let Some(severity) = per_plan[plan] {
+                if *uses_history && prior.is_none() {
+                    continue;
+                }
                 rule.evaluate(&ctx, &mut Emitter::new(*rule, severity, &mut findings));
             }
         }
