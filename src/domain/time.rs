@@ -118,6 +118,47 @@ impl Visitor<'_> for DateVisitor {
     }
 }
 
+/// Deserializes an optional date where a blank string counts as absent (RULES.md
+/// "Normalisation": an optional string that is empty or only white space is absent).
+pub(super) fn optional_date<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Date>, D::Error> {
+    Ok(Option::<OptionalDate>::deserialize(deserializer)?.and_then(|date| date.0))
+}
+
+struct OptionalDate(Option<Date>);
+
+impl<'de> Deserialize<'de> for OptionalDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(OptionalDateVisitor)
+    }
+}
+
+struct OptionalDateVisitor;
+
+impl Visitor<'_> for OptionalDateVisitor {
+    type Value = OptionalDate;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        DateVisitor.expecting(f)
+    }
+
+    fn visit_i32<E: de::Error>(self, days: i32) -> Result<OptionalDate, E> {
+        DateVisitor
+            .visit_i32(days)
+            .map(|date| OptionalDate(Some(date)))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<OptionalDate, E> {
+        if text.trim().is_empty() {
+            return Ok(OptionalDate(None));
+        }
+        DateVisitor
+            .visit_str(text)
+            .map(|date| OptionalDate(Some(date)))
+    }
+}
+
 /// An instant, held as milliseconds since the Unix epoch (UTC).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub struct Timestamp(pub i64);
@@ -207,6 +248,26 @@ mod tests {
         let start = Date::from_ymd(2025, 12, 1).unwrap();
         assert_eq!(start.plus_days(90), Date::from_ymd(2026, 3, 1).unwrap());
         assert_eq!(Date::from_ymd(2026, 3, 1).unwrap().days_since(start), 90);
+    }
+
+    #[test]
+    fn a_blank_optional_date_is_absent_and_a_bad_one_still_an_error() {
+        #[derive(Deserialize)]
+        struct Holder {
+            #[serde(default, deserialize_with = "optional_date")]
+            date: Option<Date>,
+        }
+        let read = |json: &str| serde_json::from_str::<Holder>(json).map(|h| h.date);
+        assert_eq!(read(r#"{"date": ""}"#).unwrap(), None);
+        assert_eq!(read(r#"{"date": " \t"}"#).unwrap(), None);
+        assert_eq!(read(r#"{"date": null}"#).unwrap(), None);
+        assert_eq!(read("{}").unwrap(), None);
+        assert_eq!(
+            read(r#"{"date": "2026-03-02"}"#).unwrap(),
+            Date::from_ymd(2026, 3, 2)
+        );
+        let error = read(r#"{"date": "2026-02-30"}"#).unwrap_err().to_string();
+        assert!(error.starts_with("not a valid YYYY-MM-DD date"), "{error}");
     }
 
     #[test]
