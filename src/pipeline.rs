@@ -6,6 +6,7 @@
 
 use crate::codec::{DecodeError, Decoder, EncodeError, Encoder, InputFormat, OutputFormat};
 use crate::domain::{Encounter, Outcome, Source, Timestamp};
+use crate::history::{History, Position};
 use crate::rules::{Engine, Screening};
 
 /// The crate version, stamped on every outcome as `engine_version`.
@@ -51,7 +52,7 @@ impl Pipeline {
         &self.encoder
     }
 
-    /// Decodes one message value and screens it.
+    /// Decodes one message value and screens it alone, without history.
     pub fn process(
         &self,
         bytes: &[u8],
@@ -62,7 +63,7 @@ impl Pipeline {
         Ok(self.screen(event, screened_at, source))
     }
 
-    /// Screens an already decoded (normalised) encounter.
+    /// Screens an already decoded (normalised) encounter alone, without history.
     pub fn screen(
         &self,
         event: Encounter,
@@ -70,6 +71,43 @@ impl Pipeline {
         source: Option<Source>,
     ) -> Outcome {
         let screening = self.engine.screen(&event);
+        outcome(
+            event,
+            screening,
+            self.engine.rule_pack_version(),
+            screened_at,
+            source,
+        )
+    }
+
+    /// Decodes one message value and screens it against `history` at `position` (see
+    /// [`Pipeline::screen_in`]). A value that cannot be decoded never enters history.
+    pub fn process_in(
+        &self,
+        bytes: &[u8],
+        history: &mut History,
+        position: Position,
+        screened_at: Timestamp,
+        source: Option<Source>,
+    ) -> Result<Outcome, Reject> {
+        let event = self.decoder.decode(bytes)?;
+        Ok(self.screen_in(event, history, position, screened_at, source))
+    }
+
+    /// Screens an encounter against its prior claims in `history` as of `position` (its
+    /// place in the stream), then records it there (`History::screen`): the history rules
+    /// run, and a redelivered event gets its first screening.
+    pub fn screen_in(
+        &self,
+        event: Encounter,
+        history: &mut History,
+        position: Position,
+        screened_at: Timestamp,
+        source: Option<Source>,
+    ) -> Outcome {
+        let (screening, _) = history.screen(&event, position, |prior| {
+            self.engine.screen_with_history(&event, prior)
+        });
         outcome(
             event,
             screening,
