@@ -9,8 +9,10 @@
 //!   └── undecodable / invalid ──► Reject (dead letter, raw bytes kept)
 //! ```
 //!
-//! `domain`, `codec`, `rules` and `pipeline` are the pure core: synchronous, deterministic,
-//! free of Kafka and tokio. Everything with side effects lives in the subcommands.
+//! `domain`, `codec`, `history`, `rules` and `pipeline` are the pure core: synchronous,
+//! deterministic, free of Kafka and tokio. `history` holds each patient's earlier claims,
+//! which the history rules compare an event with (screening at a stream position).
+//! Everything with side effects lives in the subcommands.
 
 pub mod app;
 pub mod check;
