@@ -216,6 +216,17 @@ pub fn other_claim(claim_id: &str) -> Encounter {
     event
 }
 
+/// The clean encounter as claim `claim_id` of patient `patient_id`, every line on `day`
+/// (event id `evt-<claim_id>`).
+pub fn visit(patient_id: &str, claim_id: &str, day: Date) -> Encounter {
+    let mut event = other_claim(claim_id);
+    event.patient_id = patient_id.into();
+    for line in &mut event.service_lines {
+        line.date_of_service = day;
+    }
+    event
+}
+
 /// Screens `event` with `engine` against a history of the `earlier` events (recorded at
 /// positions 0, 1, …), at the next position.
 pub fn screen_after_with(engine: &Engine, earlier: &[Encounter], event: &Encounter) -> Screening {

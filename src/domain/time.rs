@@ -94,27 +94,10 @@ impl Serialize for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(DateVisitor)
-    }
-}
-
-struct DateVisitor;
-
-impl Visitor<'_> for DateVisitor {
-    type Value = Date;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a date as YYYY-MM-DD (JSON) or days since 1970-01-01 (Avro date)")
-    }
-
-    // Avro's `date` logical type arrives as an int. JSON integers arrive as i64/u64 and are
-    // deliberately not accepted: JSON dates are ISO strings.
-    fn visit_i32<E: de::Error>(self, days: i32) -> Result<Date, E> {
-        Date::from_epoch_days(days).ok_or_else(|| E::custom("date out of range"))
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Date, E> {
-        Date::parse_iso(text).ok_or_else(|| E::custom("not a valid YYYY-MM-DD date"))
+        let date = deserializer.deserialize_any(DateVisitor {
+            blank_is_absent: false,
+        })?;
+        Ok(date.expect("only a blank string is no date, and it is refused here"))
     }
 }
 
@@ -130,32 +113,40 @@ struct OptionalDate(Option<Date>);
 
 impl<'de> Deserialize<'de> for OptionalDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(OptionalDateVisitor)
+        let visitor = DateVisitor {
+            blank_is_absent: true,
+        };
+        deserializer.deserialize_any(visitor).map(OptionalDate)
     }
 }
 
-struct OptionalDateVisitor;
+/// A date in either wire form; `None` only for a blank string where that means absent.
+struct DateVisitor {
+    blank_is_absent: bool,
+}
 
-impl Visitor<'_> for OptionalDateVisitor {
-    type Value = OptionalDate;
+impl Visitor<'_> for DateVisitor {
+    type Value = Option<Date>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        DateVisitor.expecting(f)
+        f.write_str("a date as YYYY-MM-DD (JSON) or days since 1970-01-01 (Avro date)")
     }
 
-    fn visit_i32<E: de::Error>(self, days: i32) -> Result<OptionalDate, E> {
-        DateVisitor
-            .visit_i32(days)
-            .map(|date| OptionalDate(Some(date)))
+    // Avro's `date` logical type arrives as an int. JSON integers arrive as i64/u64 and are
+    // deliberately not accepted: JSON dates are ISO strings.
+    fn visit_i32<E: de::Error>(self, days: i32) -> Result<Option<Date>, E> {
+        Date::from_epoch_days(days)
+            .map(Some)
+            .ok_or_else(|| E::custom("date out of range"))
     }
 
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<OptionalDate, E> {
-        if text.trim().is_empty() {
-            return Ok(OptionalDate(None));
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<Date>, E> {
+        if self.blank_is_absent && text.trim().is_empty() {
+            return Ok(None);
         }
-        DateVisitor
-            .visit_str(text)
-            .map(|date| OptionalDate(Some(date)))
+        Date::parse_iso(text)
+            .map(Some)
+            .ok_or_else(|| E::custom("not a valid YYYY-MM-DD date"))
     }
 }
 

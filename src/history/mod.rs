@@ -70,8 +70,10 @@ pub struct History {
     versions: usize,
 }
 
-/// An index entry: a hash and the patient it leads to.
+/// An index entry: a hash and the patient it leads to. Packed to 12 bytes (there is one
+/// per claim version); its fields are only ever copied, never borrowed.
 #[derive(Clone, Copy, Debug)]
+#[repr(C, packed(4))]
 struct Slot {
     hash: u64,
     patient: u32,

@@ -91,9 +91,20 @@ impl PriorLine<'_> {
         line_date(self.bytes)
     }
 
-    /// Whether the line's DOS is `day`, without building the date.
+    /// Whether the line's DOS is `day`. This and the two below compare the stored day
+    /// number, without building the date: the history rules ask them of every prior line.
     pub fn is_on(&self, day: Date) -> bool {
         epoch_day(self.bytes) == day.epoch_days()
+    }
+
+    /// Whether the line's DOS is in `from..=until`.
+    pub fn is_within(&self, from: Date, until: Date) -> bool {
+        (from.epoch_days()..=until.epoch_days()).contains(&epoch_day(self.bytes))
+    }
+
+    /// Days from `earlier` to the line's DOS (negative when the DOS is earlier).
+    pub fn days_since(&self, earlier: Date) -> i64 {
+        i64::from(epoch_day(self.bytes)) - i64::from(earlier.epoch_days())
     }
 
     pub fn charge_cents(&self) -> i64 {

@@ -27,7 +27,19 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// The context of an event screened alone.
     pub fn new(event: &'a Encounter, pack: &'a RulePack, icd: &IcdCodeSet) -> Self {
+        Self::with_history(event, pack, icd, PriorClaims::none())
+    }
+
+    /// The context of an event screened against its prior claims (the history rules read
+    /// them).
+    pub fn with_history(
+        event: &'a Encounter,
+        pack: &'a RulePack,
+        icd: &IcdCodeSet,
+        history: PriorClaims<'a>,
+    ) -> Self {
         let classes = event
             .diagnoses
             .iter()
@@ -49,13 +61,8 @@ impl<'a> Context<'a> {
             pack,
             classes,
             contraindication_region,
-            history: PriorClaims::none(),
+            history,
         }
-    }
-
-    /// The context with the event's prior claims (the history rules read them).
-    pub fn with_history(self, history: PriorClaims<'a>) -> Self {
-        Self { history, ..self }
     }
 
     /// The patient's prior claims (RULES.md "History rules"); none unless screened with

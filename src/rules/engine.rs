@@ -14,16 +14,16 @@ use super::rule::{Emitter, Rule};
 
 /// Severity of each catalogue rule (by position) for each plan type; `None` = not applied.
 type SeverityTable = Vec<[Option<Severity>; PlanType::ALL.len()]>;
+/// The table for an event screened alone (the history rules not applied), then with history.
+type SeverityTables = [SeverityTable; 2];
 
 /// A rule pack compiled against the catalogue. Build once, share (it is `Sync`).
 pub struct Engine {
     pack: RulePack,
     icd: &'static IcdCodeSet,
     rules: &'static [&'static dyn Rule],
-    default_severities: SeverityTable,
-    profile_severities: FxHashMap<String, SeverityTable>,
-    /// Parallel to `rules`: [`Rule::uses_history`], asked once.
-    uses_history: Vec<bool>,
+    default_severities: SeverityTables,
+    profile_severities: FxHashMap<String, SeverityTables>,
 }
 
 /// The screening result of one event, before the outcome's envelope is added.
@@ -59,12 +59,12 @@ impl Engine {
 
     pub fn new(pack: RulePack) -> Self {
         let rules = CATALOGUE;
-        let default_severities = severity_table(&pack, rules, None);
+        let default_severities = severity_tables(&pack, rules, None);
         let profile_severities = pack
             .profiles
             .keys()
             .map(|payer_id| {
-                let table = severity_table(&pack, rules, Some(payer_id));
+                let table = severity_tables(&pack, rules, Some(payer_id));
                 (payer_id.clone(), table)
             })
             .collect();
@@ -74,7 +74,6 @@ impl Engine {
             rules,
             default_severities,
             profile_severities,
-            uses_history: rules.iter().map(|rule| rule.uses_history()).collect(),
         }
     }
 
@@ -104,25 +103,19 @@ impl Engine {
         if !in_scope(event) {
             return Screening::out_of_scope();
         }
-        let ctx = Context::new(event, &self.pack, self.icd);
-        let ctx = match prior {
-            Some(prior) => ctx.with_history(prior),
-            None => ctx,
-        };
-        let severities = self
+        let with_history = prior.is_some();
+        let history = prior.unwrap_or_else(PriorClaims::none);
+        let ctx = Context::with_history(event, &self.pack, self.icd, history);
+        let severities = &self
             .profile_severities
             .get(&event.payer.payer_id)
-            .unwrap_or(&self.default_severities);
+            .unwrap_or(&self.default_severities)[usize::from(with_history)];
         let plan = event.payer.plan_type.index();
         // In catalogue order, into one list: a rule reads the findings of the earlier ones it
         // declares (`Rule::reads_findings_of`) through its emitter.
         let mut findings = Vec::new();
-        let rules = self.rules.iter().zip(severities).zip(&self.uses_history);
-        for ((rule, per_plan), uses_history) in rules {
+        for (rule, per_plan) in self.rules.iter().zip(severities) {
             if let Some(severity) = per_plan[plan] {
-                if *uses_history && prior.is_none() {
-                    continue;
-                }
                 rule.evaluate(&ctx, &mut Emitter::new(*rule, severity, &mut findings));
             }
         }
@@ -148,14 +141,25 @@ pub fn in_scope(event: &Encounter) -> bool {
             }))
 }
 
-fn severity_table(pack: &RulePack, rules: &[&dyn Rule], payer_id: Option<&str>) -> SeverityTable {
+/// The tables of `payer_id`'s profile (none: the pack's defaults), alone and with history.
+fn severity_tables(pack: &RulePack, rules: &[&dyn Rule], payer_id: Option<&str>) -> SeverityTables {
+    [false, true].map(|with_history| severity_table(pack, rules, payer_id, with_history))
+}
+
+fn severity_table(
+    pack: &RulePack,
+    rules: &[&dyn Rule],
+    payer_id: Option<&str>,
+    with_history: bool,
+) -> SeverityTable {
     let profile = payer_id.and_then(|id| pack.profiles.get(id));
     rules
         .iter()
         .map(|rule| {
             let id = rule.meta().id;
             let settings = &pack.rules[id];
-            let disabled = profile.is_some_and(|p| p.disable.contains(id));
+            let disabled = profile.is_some_and(|p| p.disable.contains(id))
+                || (rule.uses_history() && !with_history);
             let forced = profile.and_then(|p| p.severity.get(id).copied());
             PlanType::ALL.map(|plan| {
                 let severity = settings.severity_for(plan)?;

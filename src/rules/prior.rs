@@ -49,3 +49,55 @@ pub fn discipline_name(discipline: Discipline) -> &'static str {
         Discipline::Other => "other discipline",
     }
 }
+
+/// Distinct days counted as offsets from a first day, within `0..=span`: in a bit set on
+/// the stack for the first 1,024 days (no allocation per event), in a list beyond.
+pub struct DaySet {
+    span: i64,
+    bits: [u64; 16],
+    beyond: Vec<i64>,
+}
+
+impl DaySet {
+    /// An empty set of the days `0..=span` after the first.
+    pub fn new(span: i64) -> Self {
+        Self {
+            span,
+            bits: [0; 16],
+            beyond: Vec::new(),
+        }
+    }
+
+    /// Adds the day `offset` days after the first; a day outside the span is ignored.
+    pub fn insert(&mut self, offset: i64) {
+        if !(0..=self.span).contains(&offset) {
+            return;
+        }
+        match usize::try_from(offset) {
+            Ok(bit) if bit < 1024 => self.bits[bit / 64] |= 1 << (bit % 64),
+            _ => self.beyond.push(offset),
+        }
+    }
+
+    /// How many distinct days were added.
+    pub fn count(mut self) -> usize {
+        self.beyond.sort_unstable();
+        self.beyond.dedup();
+        let set: u32 = self.bits.iter().map(|word| word.count_ones()).sum();
+        set as usize + self.beyond.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DaySet;
+
+    #[test]
+    fn a_day_set_counts_each_day_of_its_span_once() {
+        let mut days = DaySet::new(2_000);
+        for offset in [0, 5, 5, 63, 64, 1_023, 1_024, 1_024, 2_000, 2_001, -1] {
+            days.insert(offset);
+        }
+        assert_eq!(days.count(), 7);
+    }
+}

@@ -6,7 +6,7 @@
 //! (no traction line: its latest DOS). Not reported when TR-037 already is.
 
 use crate::rules::prelude::*;
-use crate::rules::prior::latest_traction_day;
+use crate::rules::prior::{DaySet, latest_traction_day};
 
 pub struct ProgressReportCadence;
 
@@ -45,38 +45,29 @@ impl Rule for ProgressReportCadence {
         if out.earlier_event_finding("TR-037") {
             return;
         }
-        let (from, since) = match episode.last_progress_report_date {
-            Some(report) => (
-                report.plus_days(1),
-                format!("the last progress report on {report}"),
-            ),
-            None => (
-                episode.start_date,
-                format!("the episode start on {}", episode.start_date),
-            ),
+        let from = match episode.last_progress_report_date {
+            Some(report) => report.plus_days(1),
+            None => episode.start_date,
         };
-        let counted = |day: Date| from <= day && day <= until;
-        let mut days: Vec<Date> = lines
-            .iter()
-            .filter(|line| line.has_modifier("GP") && counted(line.date_of_service))
-            .map(|line| line.date_of_service)
-            .collect();
+        // Days counted as offsets from `from`, so that prior lines are read without
+        // building their dates.
+        let mut days = DaySet::new(until.days_since(from));
+        let gp_lines = lines.iter().filter(|line| line.has_modifier("GP"));
+        gp_lines.for_each(|line| days.insert(line.date_of_service.days_since(from)));
         for claim in ctx.history().iter() {
-            let gp_days = claim.lines().filter(|line| line.has_gp());
-            days.extend(
-                gp_days
-                    .map(|line| line.date_of_service())
-                    .filter(|d| counted(*d)),
-            );
+            let gp_lines = claim.lines().filter(|line| line.has_gp());
+            gp_lines.for_each(|line| days.insert(line.days_since(from)));
         }
-        days.sort_unstable();
-        days.dedup();
+        let days = days.count();
         let max = ctx.pack.thresholds.max_visits_between_progress_reports;
-        if days.len() > max as usize {
+        if days > max as usize {
+            let since = match episode.last_progress_report_date {
+                Some(report) => format!("the last progress report on {report}"),
+                None => format!("the episode start on {}", episode.start_date),
+            };
             out.event(format!(
-                "{} treatment days billed with GP since {since}, up to {until}; a progress \
-                 report is due at least every {max} treatment days",
-                days.len()
+                "{days} treatment days billed with GP since {since}, up to {until}; a progress \
+                 report is due at least every {max} treatment days"
             ));
         }
     }

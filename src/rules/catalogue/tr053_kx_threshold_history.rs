@@ -41,15 +41,15 @@ impl Rule for KxThresholdFromHistory {
             let Some(threshold) = ctx.pack.thresholds.kx_threshold_for(year) else {
                 continue;
             };
+            let Some(january_first) = Date::from_ymd(year, 1, 1) else {
+                continue;
+            };
             let billed: i64 = ctx
                 .history()
                 .iter()
                 .flat_map(|claim| claim.lines())
                 .filter(|prior| prior.has_gp() || prior.has_gn())
-                .filter(|prior| {
-                    let date = prior.date_of_service();
-                    date.year() == year && date <= day
-                })
+                .filter(|prior| prior.is_within(january_first, day))
                 .fold(0, |sum, prior| sum.saturating_add(prior.charge_cents()));
             if billed >= threshold {
                 out.line(

@@ -4,7 +4,7 @@
 //! limit is the pack's `max_traction_days_per_30_days`, which a payer profile may set.
 
 use crate::rules::prelude::*;
-use crate::rules::prior::latest_traction_day;
+use crate::rules::prior::{DaySet, latest_traction_day};
 
 pub struct TractionFrequency;
 
@@ -34,27 +34,18 @@ impl Rule for TractionFrequency {
             return;
         };
         let first = last.plus_days(1 - WINDOW_DAYS);
-        // Bit n: a traction line on `first` + n days.
-        let mut days: u32 = 0;
-        let mut mark = |day: Date| {
-            let offset = day.days_since(first);
-            if (0..WINDOW_DAYS).contains(&offset) {
-                days |= 1 << offset;
-            }
-        };
+        let mut days = DaySet::new(WINDOW_DAYS - 1);
         ctx.traction_lines()
-            .for_each(|line| mark(line.date_of_service));
+            .for_each(|line| days.insert(line.date_of_service.days_since(first)));
         for claim in ctx.history().iter() {
-            claim
-                .lines()
-                .filter(|line| line.has_code(TRACTION_CODE))
-                .for_each(|line| mark(line.date_of_service()));
+            let traction = claim.lines().filter(|line| line.has_code(TRACTION_CODE));
+            traction.for_each(|line| days.insert(line.days_since(first)));
         }
         let limit = ctx
             .pack
             .max_traction_days_per_30_days(&ctx.event.payer.payer_id);
-        let count = days.count_ones();
-        if i64::from(count) > i64::from(limit) {
+        let count = days.count();
+        if count > usize::try_from(limit).unwrap_or(0) {
             out.event(format!(
                 "97012 is billed on {count} days from {first} to {last}, more than the limit \
                  of {limit} days in 30"

@@ -184,9 +184,7 @@ fn profile_parses_overrides() {
 
 #[test]
 fn the_traction_day_limit_is_the_packs_unless_the_payers_profile_sets_one() {
-    let text = format!(
-        "{BUILT_IN}\n[profiles.\"60054\"]\nmax_traction_days_per_30_days = 8\n"
-    );
+    let text = format!("{BUILT_IN}\n[profiles.\"60054\"]\nmax_traction_days_per_30_days = 8\n");
     let pack = RulePack::parse(&text).unwrap();
     assert_eq!(pack.max_traction_days_per_30_days("60054"), 8);
     assert_eq!(pack.max_traction_days_per_30_days("00882"), 12);
@@ -202,9 +200,7 @@ fn a_traction_day_limit_must_be_positive() {
         problem(&zero),
         "rule pack entry `thresholds.max_traction_days_per_30_days`: must be positive"
     );
-    let text = format!(
-        "{BUILT_IN}\n[profiles.\"60054\"]\nmax_traction_days_per_30_days = -1\n"
-    );
+    let text = format!("{BUILT_IN}\n[profiles.\"60054\"]\nmax_traction_days_per_30_days = -1\n");
     assert_eq!(
         problem(&text),
         "rule pack entry `profiles.\"60054\".max_traction_days_per_30_days`: must be positive"
