@@ -3,6 +3,7 @@
 #
 #   bash scripts/test.sh
 #
+# Every crate of the workspace (the service, crates/core, crates/synth) is linted and tested.
 # Tiers: unit and property tests, catalogue fixtures, codec and CLI tests, and the pipeline
 # integration tests that run the real binary against librdkafka's in-process mock cluster
 # (all through `cargo test`); then the deployment files with the real tools
@@ -16,11 +17,11 @@ echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 
 echo "==> cargo clippy (warnings are errors)"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "==> cargo test"
-cargo test --locked --all-targets
-cargo test --locked --doc
+cargo test --locked --workspace --all-targets
+cargo test --locked --workspace --doc
 
 # Runs `script` when every one of `tools` is installed; otherwise skips it with a notice
 # saying how to install them, except under CI=true, where it must run.

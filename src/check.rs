@@ -20,12 +20,12 @@ use std::path::PathBuf;
 
 use serde_json::value::RawValue;
 
-use crate::codec::container::{ContainerError, Record};
-use crate::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
-use crate::domain::{Encounter, Outcome, Severity, Timestamp, Verdict};
-use crate::history::{History, Position};
-use crate::pipeline::Pipeline;
-use crate::rules::Engine;
+use traction_screen_core::codec::container::{ContainerError, Record};
+use traction_screen_core::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
+use traction_screen_core::domain::{Encounter, Outcome, Severity, Timestamp, Verdict};
+use traction_screen_core::history::{History, Position};
+use traction_screen_core::pipeline::{Pipeline, Processed, Screened};
+use traction_screen_core::rules::Engine;
 
 /// How outcomes are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -215,9 +215,9 @@ fn check_container(
             Ok(Record {
                 event: Ok(event), ..
             }) => {
-                let outcome = screener.screen(event);
+                let screened = screener.screen(event);
                 report
-                    .add(&outcome)
+                    .add(&screened.outcome)
                     .map_err(|e| format!("cannot write output: {e}"))?;
             }
             Ok(Record {
@@ -249,11 +249,13 @@ fn screen_one(
     report: &mut Report<'_>,
 ) -> Result<Result<(), DecodeError>, String> {
     match screener.process(bytes) {
-        Ok(outcome) => report
-            .add(&outcome)
+        Processed::Screened(screened) => report
+            .add(&screened.outcome)
             .map(Ok)
             .map_err(|e| format!("cannot write output: {e}")),
-        Err(error) => Ok(Err(error)),
+        Processed::Rejected(error) => Ok(Err(error)),
+        // Only a writer-schema source gives up, and check's pipeline has none.
+        Processed::Abandoned => Err("screening was abandoned".to_owned()),
     }
 }
 
@@ -266,19 +268,22 @@ struct Screener {
 }
 
 impl Screener {
-    fn process(&mut self, bytes: &[u8]) -> Result<Outcome, DecodeError> {
+    fn process(&mut self, bytes: &[u8]) -> Processed {
         let (position, now) = (self.next, Timestamp::now());
-        let outcome = match &mut self.history {
-            Some(history) => self
-                .pipeline
-                .process_in(bytes, history, position, now, None),
+        let processed = match &mut self.history {
+            Some(history) => {
+                let pipeline = &self.pipeline;
+                pipeline.process_in(bytes, history, position, now, None)
+            }
             None => self.pipeline.process(bytes, now, None),
-        }?;
-        self.next += 1;
-        Ok(outcome)
+        };
+        if let Processed::Screened(_) = processed {
+            self.next += 1;
+        }
+        processed
     }
 
-    fn screen(&mut self, event: Encounter) -> Outcome {
+    fn screen(&mut self, event: Encounter) -> Screened {
         let (position, now) = (self.next, Timestamp::now());
         self.next += 1;
         match &mut self.history {
@@ -427,7 +432,7 @@ impl<'w> Report<'w> {
         }
         writeln!(self.out, "Findings by rule:")?;
         for ((rule_id, severity), count) in &self.rules {
-            let title = crate::rules::catalogue::title(rule_id);
+            let title = traction_screen_core::rules::catalogue::title(rule_id);
             writeln!(
                 self.out,
                 "  {rule_id} {:<7} {count:>6}  {title}",

@@ -13,9 +13,9 @@ use prometheus::{
 };
 use rustc_hash::FxHashMap;
 
-use crate::codec::DecodeError;
-use crate::domain::{Finding, Severity, Verdict};
-use crate::rules::catalogue::CATALOGUE;
+use traction_screen_core::codec::DecodeError;
+use traction_screen_core::domain::{Finding, Severity, Verdict};
+use traction_screen_core::rules::catalogue::CATALOGUE;
 
 /// The dead-letter reason codes, so every series exists (at 0) from the start.
 pub const DEAD_LETTER_REASONS: [&str; 6] = DecodeError::CODES;
@@ -324,7 +324,10 @@ fn register_process_and_build(registry: &Registry, rule_pack_version: &str) {
     )
     .expect("valid metric");
     build_info
-        .with_label_values(&[crate::pipeline::ENGINE_VERSION, rule_pack_version])
+        .with_label_values(&[
+            traction_screen_core::pipeline::ENGINE_VERSION,
+            rule_pack_version,
+        ])
         .set(1);
     registry
         .register(Box::new(build_info))

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use traction_screen::check::{self, CheckFormat, CheckOptions, exit};
-use traction_screen::codec::container::{Codec, write_encounters};
-use traction_screen::codec::json::encounter_to_json;
-use traction_screen::domain::Outcome;
-use traction_screen::testing::clean_encounter;
+use traction_screen_core::codec::container::{Codec, write_encounters};
+use traction_screen_core::codec::json::encounter_to_json;
+use traction_screen_core::domain::Outcome;
+use traction_screen_core::testing::clean_encounter;
 
 pub(super) fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -240,7 +240,8 @@ fn the_table_shows_findings_and_a_summary_by_verdict_and_rule() {
 fn an_invalid_rule_pack_exits_2_naming_the_entry() {
     let dir = tempfile::tempdir().unwrap();
     let pack = dir.path().join("pack.toml");
-    let text = traction_screen::rules::pack::BUILT_IN.replacen("\"TR-041\" =", "\"TR-099\" =", 1);
+    let text =
+        traction_screen_core::rules::pack::BUILT_IN.replacen("\"TR-041\" =", "\"TR-099\" =", 1);
     std::fs::write(&pack, text).unwrap();
     let options = CheckOptions {
         format: CheckFormat::Jsonl,
@@ -279,7 +280,10 @@ fn the_binary_reads_stdin_and_defaults_to_jsonl_when_piped() {
     assert_eq!(output.status.code(), Some(1));
     let screened = outcomes(&String::from_utf8(output.stdout).unwrap());
     assert_eq!(screened.len(), 1);
-    assert_eq!(screened[0].verdict, traction_screen::domain::Verdict::Fail);
+    assert_eq!(
+        screened[0].verdict,
+        traction_screen_core::domain::Verdict::Fail
+    );
 }
 
 #[test]

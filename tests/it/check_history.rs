@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use traction_screen::check::{CheckFormat, CheckOptions, exit};
-use traction_screen::codec::json::encounter_to_json;
-use traction_screen::domain::Outcome;
-use traction_screen::testing::other_claim;
+use traction_screen_core::codec::json::encounter_to_json;
+use traction_screen_core::domain::Outcome;
+use traction_screen_core::testing::other_claim;
 
 use super::check::{Run, check_with, fixture, outcomes};
 

@@ -8,15 +8,15 @@ use std::sync::LazyLock;
 use apache_avro::types::Value as AvroValue;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use traction_screen::codec::container::Codec;
-use traction_screen::codec::{
+use traction_screen_core::codec::container::Codec;
+use traction_screen_core::codec::{
     self, DecodeError, Decoder, ENCOUNTER_SCHEMA, Encoder, InputFormat, OUTCOME_SCHEMA,
     OutputFormat, container, limits,
 };
-use traction_screen::domain::{
+use traction_screen_core::domain::{
     ClaimFrequency, Encounter, Finding, Outcome, Severity, Source, Timestamp, Verdict,
 };
-use traction_screen::testing::{clean_encounter, date, line};
+use traction_screen_core::testing::{clean_encounter, date, line};
 
 const EXAMPLES: &str = include_str!("../fixtures/codec/encounters.jsonl");
 /// The id our own schema is registered under in these tests.

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
-use traction_screen::codec::{Decoder, InputFormat};
-use traction_screen::domain::Encounter;
-use traction_screen::history::{History, PriorClaims};
-use traction_screen::rules::pack::BUILT_IN;
-use traction_screen::rules::{Engine, Screening};
+use traction_screen_core::codec::{Decoder, InputFormat};
+use traction_screen_core::domain::Encounter;
+use traction_screen_core::history::{History, PriorClaims};
+use traction_screen_core::rules::pack::BUILT_IN;
+use traction_screen_core::rules::{Engine, Screening};
 
 #[derive(Debug, Deserialize, PartialEq)]
 struct Expected {

@@ -9,6 +9,7 @@ mod pipeline;
 mod properties;
 mod registry;
 mod schemas;
+mod settings;
 mod startup;
 mod support;
 mod tansu;

@@ -13,7 +13,7 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
-use traction_screen::domain::{Timestamp, Verdict};
+use traction_screen_core::domain::{Timestamp, Verdict};
 
 use crate::support::child::{Service, free_admin_addr};
 use crate::support::cluster::{ALERTS, DLQ, INPUT, MockKafka, OUTPUT};

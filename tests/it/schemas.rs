@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
-use traction_screen::codec::{ENCOUNTER_SCHEMA, OUTCOME_SCHEMA};
+use traction_screen_core::codec::{ENCOUNTER_SCHEMA, OUTCOME_SCHEMA};
 
 /// CONTRACT.md §1, one row per field: (path, type, optional).
 const ENCOUNTER_FIELDS: &[(&str, &str, bool)] = &[
