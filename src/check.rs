@@ -2,7 +2,10 @@
 //!
 //! Inputs are JSON Lines, a JSON array, or Avro object container files (told apart by
 //! their first bytes); `-` or no file reads standard input. Every encounter goes through
-//! the same [`Pipeline`] as the service. A record that cannot be decoded is reported on
+//! the same [`Pipeline`] as the service, and against the history of the encounters before
+//! it (files in the order given, records in order; `--no-history`: each alone), so the
+//! history rules compare a batch's claims with each other. Records that cannot be decoded
+//! never enter history. A record that cannot be decoded is reported on
 //! standard error with its file and position — `line N` (and `column M` when it is not JSON)
 //! in JSON Lines, `record N` in an array or a container file — and checking goes on.
 //!
@@ -19,8 +22,9 @@ use serde_json::value::RawValue;
 
 use traction_screen_core::codec::container::{Codec, ContainerError, OutcomeWriter, Record};
 use traction_screen_core::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
-use traction_screen_core::domain::{Outcome, Severity, Timestamp, Verdict};
-use traction_screen_core::pipeline::{Pipeline, Processed};
+use traction_screen_core::domain::{Encounter, Outcome, Severity, Timestamp, Verdict};
+use traction_screen_core::history::{History, Position};
+use traction_screen_core::pipeline::{Pipeline, Processed, Screened};
 use traction_screen_core::rules::Engine;
 
 /// How outcomes are printed.
@@ -39,6 +43,8 @@ pub struct CheckOptions {
     pub format: CheckFormat,
     pub rule_pack: Option<PathBuf>,
     pub files: Vec<PathBuf>,
+    /// Screen each encounter against the ones before it (`--no-history`: false).
+    pub history: bool,
 }
 
 /// Exit statuses of `check`.
@@ -64,6 +70,11 @@ pub fn run(
     };
     let encoder = Encoder::new(OutputFormat::Json, None).expect("JSON output needs no schema id");
     let pipeline = Pipeline::new(Decoder::new(InputFormat::Json), engine, encoder);
+    let mut screener = Screener {
+        pipeline,
+        history: options.history.then(History::new),
+        next: 0,
+    };
     let mut report = Report::new(options.format, out);
     let mut unreadable = false;
     let stdin_name = [PathBuf::from("-")];
@@ -78,7 +89,7 @@ pub fn run(
             check_input(
                 "<stdin>",
                 BufReader::new(&mut *stdin),
-                &pipeline,
+                &mut screener,
                 &mut report,
                 err,
             )
@@ -86,7 +97,7 @@ pub fn run(
             File::open(path)
                 .map_err(|e| format!("{name}: cannot read: {e}"))
                 .and_then(|file| {
-                    check_input(&name, BufReader::new(file), &pipeline, &mut report, err)
+                    check_input(&name, BufReader::new(file), &mut screener, &mut report, err)
                 })
         };
         match result {
@@ -126,27 +137,27 @@ fn load_engine(options: &CheckOptions) -> Result<Engine, String> {
 fn check_input(
     name: &str,
     mut reader: impl BufRead,
-    pipeline: &Pipeline,
+    screener: &mut Screener,
     report: &mut Report<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, String> {
     let io_error = |e: io::Error| format!("{name}: cannot read: {e}");
     let head = reader.fill_buf().map_err(io_error)?;
     if head.starts_with(codec::container::MAGIC) {
-        return check_container(name, reader, pipeline, report, err);
+        return check_container(name, reader, screener, report, err);
     }
     if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         let mut text = String::new();
         reader.read_to_string(&mut text).map_err(io_error)?;
-        return check_array(name, &text, pipeline, report, err);
+        return check_array(name, &text, screener, report, err);
     }
-    check_lines(name, reader, pipeline, report, err)
+    check_lines(name, reader, screener, report, err)
 }
 
 fn check_lines(
     name: &str,
     reader: impl BufRead,
-    pipeline: &Pipeline,
+    screener: &mut Screener,
     report: &mut Report<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, String> {
@@ -156,7 +167,7 @@ fn check_lines(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        if let Err(error) = screen_one(&line, pipeline, report)? {
+        if let Err(error) = screen_one(&line, screener, report)? {
             clean = false;
             report_line_reject(name, index + 1, &error, err);
         }
@@ -167,7 +178,7 @@ fn check_lines(
 fn check_array(
     name: &str,
     text: &str,
-    pipeline: &Pipeline,
+    screener: &mut Screener,
     report: &mut Report<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, String> {
@@ -180,7 +191,7 @@ fn check_array(
     })?;
     let mut clean = true;
     for (index, element) in elements.iter().enumerate() {
-        if let Err(error) = screen_one(element.get().as_bytes(), pipeline, report)? {
+        if let Err(error) = screen_one(element.get().as_bytes(), screener, report)? {
             clean = false;
             report_reject(&format!("{name}: record {}", index + 1), &error, err);
         }
@@ -194,7 +205,7 @@ fn check_array(
 fn check_container(
     name: &str,
     reader: impl BufRead,
-    pipeline: &Pipeline,
+    screener: &mut Screener,
     report: &mut Report<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, String> {
@@ -206,7 +217,7 @@ fn check_container(
             Ok(Record {
                 event: Ok(event), ..
             }) => {
-                let screened = pipeline.screen(event, Timestamp::now(), None);
+                let screened = screener.screen(event);
                 report
                     .add(&screened.outcome)
                     .map_err(|e| format!("cannot write output: {e}"))?;
@@ -236,10 +247,10 @@ fn check_container(
 /// Screens one JSON record; `Ok(Err(_))` when it could not be decoded.
 fn screen_one(
     bytes: &[u8],
-    pipeline: &Pipeline,
+    screener: &mut Screener,
     report: &mut Report<'_>,
 ) -> Result<Result<(), DecodeError>, String> {
-    match pipeline.process(bytes, Timestamp::now(), None) {
+    match screener.process(bytes) {
         Processed::Screened(screened) => report
             .add(&screened.outcome)
             .map(Ok)
@@ -247,6 +258,40 @@ fn screen_one(
         Processed::Rejected(error) => Ok(Err(error)),
         // Only a writer-schema source gives up, and check's pipeline has none.
         Processed::Abandoned => Err("screening was abandoned".to_owned()),
+    }
+}
+
+/// The pipeline and, unless `--no-history`, the history of the encounters screened so far;
+/// an encounter's position is the number screened before it.
+struct Screener {
+    pipeline: Pipeline,
+    history: Option<History>,
+    next: Position,
+}
+
+impl Screener {
+    fn process(&mut self, bytes: &[u8]) -> Processed {
+        let (position, now) = (self.next, Timestamp::now());
+        let processed = match &mut self.history {
+            Some(history) => {
+                let pipeline = &self.pipeline;
+                pipeline.process_in(bytes, history, position, now, None)
+            }
+            None => self.pipeline.process(bytes, now, None),
+        };
+        if let Processed::Screened(_) = processed {
+            self.next += 1;
+        }
+        processed
+    }
+
+    fn screen(&mut self, event: Encounter) -> Screened {
+        let (position, now) = (self.next, Timestamp::now());
+        self.next += 1;
+        match &mut self.history {
+            Some(history) => self.pipeline.screen_in(event, history, position, now, None),
+            None => self.pipeline.screen(event, now, None),
+        }
     }
 }
 

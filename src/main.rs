@@ -123,6 +123,7 @@ fn run_check(args: CheckArgs) -> u8 {
         format,
         rule_pack: args.rule_pack,
         files: args.files,
+        history: !args.no_history,
     };
     let mut out = io::BufWriter::new(stdout.lock());
     check::run(

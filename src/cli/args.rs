@@ -229,6 +229,10 @@ pub struct CheckArgs {
     /// A rule-pack file to use instead of the built-in pack.
     #[arg(long, value_name = "FILE")]
     pub rule_pack: Option<PathBuf>,
+    /// Screen each encounter alone: the history rules (TR-050…TR-054) do not run. By
+    /// default each encounter is screened against the ones before it, in input order.
+    #[arg(long)]
+    pub no_history: bool,
     /// Files to screen; `-` or none reads standard input.
     #[arg(value_name = "FILES")]
     pub files: Vec<PathBuf>,

@@ -11,16 +11,16 @@ use traction_screen_core::codec::json::encounter_to_json;
 use traction_screen_core::domain::Outcome;
 use traction_screen_core::testing::clean_encounter;
 
-fn fixture(path: &str) -> PathBuf {
+pub(super) fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(path)
 }
 
-struct Run {
-    status: u8,
-    out: String,
-    err: String,
+pub(super) struct Run {
+    pub status: u8,
+    pub out: String,
+    pub err: String,
 }
 
 fn check(format: CheckFormat, files: Vec<PathBuf>, stdin: &str) -> Run {
@@ -28,9 +28,15 @@ fn check(format: CheckFormat, files: Vec<PathBuf>, stdin: &str) -> Run {
         format,
         rule_pack: None,
         files,
+        history: true,
     };
+    check_with(&options, stdin)
+}
+
+/// Runs `check` with `options` and `stdin`, in memory.
+pub(super) fn check_with(options: &CheckOptions, stdin: &str) -> Run {
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let status = check::run(&options, &mut stdin.as_bytes(), &mut out, &mut err);
+    let status = check::run(options, &mut stdin.as_bytes(), &mut out, &mut err);
     Run {
         status,
         out: String::from_utf8(out).expect("utf-8 output"),
@@ -38,7 +44,7 @@ fn check(format: CheckFormat, files: Vec<PathBuf>, stdin: &str) -> Run {
     }
 }
 
-fn outcomes(jsonl: &str) -> Vec<Outcome> {
+pub(super) fn outcomes(jsonl: &str) -> Vec<Outcome> {
     jsonl
         .lines()
         .map(|line| serde_json::from_str(line).expect("an outcome per line"))
@@ -241,6 +247,7 @@ fn an_invalid_rule_pack_exits_2_naming_the_entry() {
         format: CheckFormat::Jsonl,
         rule_pack: Some(pack),
         files: vec![fixture("examples/encounters.jsonl")],
+        history: true,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let status = check::run(&options, &mut &b""[..], &mut out, &mut err);

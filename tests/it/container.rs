@@ -68,6 +68,7 @@ fn run_check(path: PathBuf) -> (u8, String, String) {
         format: CheckFormat::Jsonl,
         rule_pack: None,
         files: vec![path],
+        history: true,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let status = check::run(&options, &mut &b""[..], &mut out, &mut err);

@@ -1,6 +1,7 @@
 //! The integration test binary: one binary, one module per concern.
 
 mod check;
+mod check_history;
 mod codec;
 mod container;
 mod fixtures;

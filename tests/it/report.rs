@@ -88,6 +88,7 @@ fn check_into(format: CheckFormat, path: &Path) {
         format,
         rule_pack: None,
         files: vec![fixture("catalogue/encounters.jsonl")],
+        history: true,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     check::run(&options, &mut &b""[..], &mut out, &mut err);

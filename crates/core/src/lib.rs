@@ -10,9 +10,13 @@
 //! this crate's manifest has none of them, so the boundary is the compiler's. What the core
 //! needs from outside (the time, where a message came from, writer schemas from a
 //! registry) comes in through [`pipeline::Pipeline`]'s arguments and traits.
+//!
+//! `history` holds each patient's earlier claims, which the history rules compare an event
+//! with: an event is screened at a stream position, against the claims before it.
 
 pub mod codec;
 pub mod domain;
+pub mod history;
 pub mod pipeline;
 pub mod rules;
 /// Shared test builders: compiled for this crate's tests, and for the other crates' tests

@@ -12,6 +12,7 @@ use crate::domain::{
     Payer, PerformedBy, PlanOfCare, PlanType, RenderingProvider, ServiceLine, Severity, Source,
     Timestamp, Traction, TractionMethod, TractionMode, Verdict,
 };
+use crate::history::History;
 use crate::rules::pack::BUILT_IN;
 use crate::rules::{Engine, Screening};
 
@@ -204,6 +205,86 @@ pub fn rule_ids_fired(event: &Encounter) -> Vec<String> {
         .findings
         .iter()
         .map(|f| f.rule_id.to_string())
+        .collect()
+}
+
+/// The clean encounter billed as another claim of the same patient (`claim_id`, with
+/// event id `evt-<claim_id>`).
+pub fn other_claim(claim_id: &str) -> Encounter {
+    let mut event = clean_encounter();
+    event.claim_id = claim_id.into();
+    event.event_id = format!("evt-{claim_id}");
+    event
+}
+
+/// The clean encounter as claim `claim_id` of patient `patient_id`, every line on `day`
+/// (event id `evt-<claim_id>`).
+pub fn visit(patient_id: &str, claim_id: &str, day: Date) -> Encounter {
+    let mut event = other_claim(claim_id);
+    event.patient_id = patient_id.into();
+    for line in &mut event.service_lines {
+        line.date_of_service = day;
+    }
+    event
+}
+
+/// Screens `event` with `engine` against a history of the `earlier` events (recorded at
+/// positions 0, 1, …), at the next position.
+pub fn screen_after_with(engine: &Engine, earlier: &[Encounter], event: &Encounter) -> Screening {
+    let mut history = History::new();
+    for (position, earlier) in earlier.iter().enumerate() {
+        history.apply(earlier, position as u64);
+    }
+    let position = earlier.len() as u64;
+    history
+        .screen(event, position, |prior| {
+            engine.screen_with_history(event, prior)
+        })
+        .0
+}
+
+/// The findings of one rule for `event` screened after `earlier` (see [`screen_after_with`]).
+pub fn findings_after(earlier: &[Encounter], event: &Encounter, rule_id: &str) -> Findings {
+    findings_after_with(engine(), earlier, event, rule_id)
+}
+
+/// [`findings_after`] with another engine.
+pub fn findings_after_with(
+    engine: &Engine,
+    earlier: &[Encounter],
+    event: &Encounter,
+    rule_id: &str,
+) -> Findings {
+    screen_after_with(engine, earlier, event)
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == rule_id)
+        .map(|f| (f.severity, f.line_number))
+        .collect()
+}
+
+/// The messages of one rule's findings for `event` screened after `earlier`.
+pub fn messages_after(earlier: &[Encounter], event: &Encounter, rule_id: &str) -> Vec<String> {
+    screen_after_with(engine(), earlier, event)
+        .findings
+        .into_iter()
+        .filter(|f| f.rule_id == rule_id)
+        .map(|f| f.message)
+        .collect()
+}
+
+/// [`findings_after`] under each plan type (the earlier claims keep theirs).
+pub fn findings_after_by_plan(
+    earlier: &[Encounter],
+    event: &Encounter,
+    rule_id: &str,
+) -> FindingsByPlan {
+    PlanType::ALL
+        .iter()
+        .map(|plan| {
+            let event = with_plan(event.clone(), *plan);
+            (*plan, findings_after(earlier, &event, rule_id))
+        })
         .collect()
 }
 

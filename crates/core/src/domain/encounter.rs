@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::time::{Date, Timestamp};
+use super::time::{Date, Timestamp, optional_date};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Encounter {
@@ -116,7 +116,7 @@ pub enum Discipline {
 pub struct PlanOfCare {
     pub certified: bool,
     pub start_date: Date,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_date")]
     pub certified_through: Option<Date>,
     #[serde(default)]
     pub certifying_npi: Option<String>,
@@ -251,7 +251,7 @@ pub struct Episode {
     pub visit_number: i32,
     #[serde(default)]
     pub visits_since_progress_report: Option<i32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_date")]
     pub last_progress_report_date: Option<Date>,
 }
 

@@ -94,14 +94,39 @@ impl Serialize for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(DateVisitor)
+        let date = deserializer.deserialize_any(DateVisitor {
+            blank_is_absent: false,
+        })?;
+        Ok(date.expect("only a blank string is no date, and it is refused here"))
     }
 }
 
-struct DateVisitor;
+/// Deserializes an optional date where a blank string counts as absent (RULES.md
+/// "Normalisation": an optional string that is empty or only white space is absent).
+pub(super) fn optional_date<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Date>, D::Error> {
+    Ok(Option::<OptionalDate>::deserialize(deserializer)?.and_then(|date| date.0))
+}
+
+struct OptionalDate(Option<Date>);
+
+impl<'de> Deserialize<'de> for OptionalDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let visitor = DateVisitor {
+            blank_is_absent: true,
+        };
+        deserializer.deserialize_any(visitor).map(OptionalDate)
+    }
+}
+
+/// A date in either wire form; `None` only for a blank string where that means absent.
+struct DateVisitor {
+    blank_is_absent: bool,
+}
 
 impl Visitor<'_> for DateVisitor {
-    type Value = Date;
+    type Value = Option<Date>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a date as YYYY-MM-DD (JSON) or days since 1970-01-01 (Avro date)")
@@ -109,12 +134,19 @@ impl Visitor<'_> for DateVisitor {
 
     // Avro's `date` logical type arrives as an int. JSON integers arrive as i64/u64 and are
     // deliberately not accepted: JSON dates are ISO strings.
-    fn visit_i32<E: de::Error>(self, days: i32) -> Result<Date, E> {
-        Date::from_epoch_days(days).ok_or_else(|| E::custom("date out of range"))
+    fn visit_i32<E: de::Error>(self, days: i32) -> Result<Option<Date>, E> {
+        Date::from_epoch_days(days)
+            .map(Some)
+            .ok_or_else(|| E::custom("date out of range"))
     }
 
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Date, E> {
-        Date::parse_iso(text).ok_or_else(|| E::custom("not a valid YYYY-MM-DD date"))
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Option<Date>, E> {
+        if self.blank_is_absent && text.trim().is_empty() {
+            return Ok(None);
+        }
+        Date::parse_iso(text)
+            .map(Some)
+            .ok_or_else(|| E::custom("not a valid YYYY-MM-DD date"))
     }
 }
 
@@ -207,6 +239,26 @@ mod tests {
         let start = Date::from_ymd(2025, 12, 1).unwrap();
         assert_eq!(start.plus_days(90), Date::from_ymd(2026, 3, 1).unwrap());
         assert_eq!(Date::from_ymd(2026, 3, 1).unwrap().days_since(start), 90);
+    }
+
+    #[test]
+    fn a_blank_optional_date_is_absent_and_a_bad_one_still_an_error() {
+        #[derive(Deserialize)]
+        struct Holder {
+            #[serde(default, deserialize_with = "optional_date")]
+            date: Option<Date>,
+        }
+        let read = |json: &str| serde_json::from_str::<Holder>(json).map(|h| h.date);
+        assert_eq!(read(r#"{"date": ""}"#).unwrap(), None);
+        assert_eq!(read(r#"{"date": " \t"}"#).unwrap(), None);
+        assert_eq!(read(r#"{"date": null}"#).unwrap(), None);
+        assert_eq!(read("{}").unwrap(), None);
+        assert_eq!(
+            read(r#"{"date": "2026-03-02"}"#).unwrap(),
+            Date::from_ymd(2026, 3, 2)
+        );
+        let error = read(r#"{"date": "2026-02-30"}"#).unwrap_err().to_string();
+        assert!(error.starts_with("not a valid YYYY-MM-DD date"), "{error}");
     }
 
     #[test]

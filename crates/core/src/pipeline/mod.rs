@@ -16,6 +16,7 @@ pub use schemas::{Lookup, NoSchemaSource, SchemaSource};
 
 use crate::codec::{DecodeError, Decoder, EncodeError, Encoder, InputFormat, OutputFormat};
 use crate::domain::{Encounter, Outcome, Source, Timestamp, analytics};
+use crate::history::{History, Position};
 use crate::rules::{Engine, Screening};
 
 /// The crate version, stamped on every outcome as `engine_version`.
@@ -94,22 +95,33 @@ impl Pipeline {
         self
     }
 
-    /// Decodes one message value and screens it.
+    /// Decodes one message value and screens it alone, without history.
     pub fn process(
         &self,
         bytes: &[u8],
         screened_at: Timestamp,
         source: Option<Source>,
     ) -> Processed {
-        match self.decode(bytes) {
-            Ok(event) => Processed::Screened(self.screen(event, screened_at, source)),
-            Err(Unscreened::Rejected(reject)) => Processed::Rejected(reject),
-            Err(Unscreened::Abandoned) => Processed::Abandoned,
-        }
+        self.decoded(bytes, |event| self.screen(event, screened_at, source))
     }
 
-    /// Screens an already decoded (normalised) encounter (e.g. a record of a container
-    /// file, whose framing the container reader decoded).
+    /// Decodes one message value and screens it against `history` at `position` (see
+    /// [`Pipeline::screen_in`]). A message that is not screened never enters history.
+    pub fn process_in(
+        &self,
+        bytes: &[u8],
+        history: &mut History,
+        position: Position,
+        screened_at: Timestamp,
+        source: Option<Source>,
+    ) -> Processed {
+        self.decoded(bytes, |event| {
+            self.screen_in(event, history, position, screened_at, source)
+        })
+    }
+
+    /// Screens an already decoded (normalised) encounter alone, without history (e.g. a
+    /// record of a container file, whose framing the container reader decoded).
     pub fn screen(
         &self,
         event: Encounter,
@@ -118,17 +130,25 @@ impl Pipeline {
     ) -> Screened {
         let started = Instant::now();
         let screening = self.engine.screen(&event);
-        let screening_time = started.elapsed();
-        Screened {
-            outcome: outcome(
-                event,
-                screening,
-                self.engine.rule_pack_version(),
-                screened_at,
-                source,
-            ),
-            screening_time,
-        }
+        self.screened(event, screening, started, screened_at, source)
+    }
+
+    /// Screens an encounter against its prior claims in `history` as of `position` (its
+    /// place in the stream), then records it there (`History::screen`): the history rules
+    /// run, and a redelivered event is screened as it was the first time.
+    pub fn screen_in(
+        &self,
+        event: Encounter,
+        history: &mut History,
+        position: Position,
+        screened_at: Timestamp,
+        source: Option<Source>,
+    ) -> Screened {
+        let started = Instant::now();
+        let (screening, _) = history.screen(&event, position, |prior| {
+            self.engine.screen_with_history(&event, prior)
+        });
+        self.screened(event, screening, started, screened_at, source)
     }
 
     /// The rules and the rule pack (its alert policy, version, profiles).
@@ -140,6 +160,32 @@ impl Pipeline {
     pub fn encode(&self, outcome: &Outcome, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         out.clear();
         self.encoder.encode_outcome(outcome, out)
+    }
+
+    /// What became of a message: `screen` gives its outcome when it decodes.
+    fn decoded(&self, bytes: &[u8], screen: impl FnOnce(Encounter) -> Screened) -> Processed {
+        match self.decode(bytes) {
+            Ok(event) => Processed::Screened(screen(event)),
+            Err(Unscreened::Rejected(reject)) => Processed::Rejected(reject),
+            Err(Unscreened::Abandoned) => Processed::Abandoned,
+        }
+    }
+
+    /// The outcome of a screening that began at `started`, and the time it took.
+    fn screened(
+        &self,
+        event: Encounter,
+        screening: Screening,
+        started: Instant,
+        screened_at: Timestamp,
+        source: Option<Source>,
+    ) -> Screened {
+        let screening_time = started.elapsed();
+        let version = self.engine.rule_pack_version();
+        Screened {
+            outcome: outcome(event, screening, version, screened_at, source),
+            screening_time,
+        }
     }
 
     /// Decodes, asking the schema source for a writer schema the decoder lacks; the error

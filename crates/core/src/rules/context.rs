@@ -7,6 +7,7 @@ use crate::domain::{
 use super::codes::TRACTION_CODE;
 use super::icd10::IcdCodeSet;
 use super::pack::{DiagnosisClass, RulePack};
+use crate::history::PriorClaims;
 
 /// A diagnosis with the code lists it belongs to.
 #[derive(Clone, Copy, Debug)]
@@ -22,10 +23,23 @@ pub struct Context<'a> {
     classes: Vec<DiagnosisClass>,
     /// RULES.md's "traction region" for lists C and P.
     contraindication_region: Option<BodyRegion>,
+    history: PriorClaims<'a>,
 }
 
 impl<'a> Context<'a> {
+    /// The context of an event screened alone.
     pub fn new(event: &'a Encounter, pack: &'a RulePack, icd: &IcdCodeSet) -> Self {
+        Self::with_history(event, pack, icd, PriorClaims::none())
+    }
+
+    /// The context of an event screened against its prior claims (the history rules read
+    /// them).
+    pub fn with_history(
+        event: &'a Encounter,
+        pack: &'a RulePack,
+        icd: &IcdCodeSet,
+        history: PriorClaims<'a>,
+    ) -> Self {
         let classes = event
             .diagnoses
             .iter()
@@ -47,7 +61,14 @@ impl<'a> Context<'a> {
             pack,
             classes,
             contraindication_region,
+            history,
         }
+    }
+
+    /// The patient's prior claims (RULES.md "History rules"); none unless screened with
+    /// history.
+    pub fn history(&self) -> PriorClaims<'a> {
+        self.history
     }
 
     pub fn plan(&self) -> PlanType {

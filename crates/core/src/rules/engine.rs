@@ -3,6 +3,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::domain::{ClaimFrequency, Encounter, Finding, PlanType, Severity, Verdict};
+use crate::history::PriorClaims;
 
 use super::catalogue::CATALOGUE;
 use super::codes::{DECOMPRESSION_S_CODE, TRACTION_CODE};
@@ -13,14 +14,16 @@ use super::rule::{Emitter, Rule};
 
 /// Severity of each catalogue rule (by position) for each plan type; `None` = not applied.
 type SeverityTable = Vec<[Option<Severity>; PlanType::ALL.len()]>;
+/// The table for an event screened alone (the history rules not applied), then with history.
+type SeverityTables = [SeverityTable; 2];
 
 /// A rule pack compiled against the catalogue. Build once, share (it is `Sync`).
 pub struct Engine {
     pack: RulePack,
     icd: &'static IcdCodeSet,
     rules: &'static [&'static dyn Rule],
-    default_severities: SeverityTable,
-    profile_severities: FxHashMap<String, SeverityTable>,
+    default_severities: SeverityTables,
+    profile_severities: FxHashMap<String, SeverityTables>,
 }
 
 /// The screening result of one event, before the outcome's envelope is added.
@@ -56,12 +59,12 @@ impl Engine {
 
     pub fn new(pack: RulePack) -> Self {
         let rules = CATALOGUE;
-        let default_severities = severity_table(&pack, rules, None);
+        let default_severities = severity_tables(&pack, rules, None);
         let profile_severities = pack
             .profiles
             .keys()
             .map(|payer_id| {
-                let table = severity_table(&pack, rules, Some(payer_id));
+                let table = severity_tables(&pack, rules, Some(payer_id));
                 (payer_id.clone(), table)
             })
             .collect();
@@ -86,16 +89,27 @@ impl Engine {
         self.rules
     }
 
-    /// Screens one (normalised) encounter.
+    /// Screens one (normalised) encounter alone: the history rules are not evaluated.
     pub fn screen(&self, event: &Encounter) -> Screening {
+        self.screen_in(event, None)
+    }
+
+    /// Screens one (normalised) encounter against its prior claims (`crate::history`).
+    pub fn screen_with_history(&self, event: &Encounter, prior: PriorClaims<'_>) -> Screening {
+        self.screen_in(event, Some(prior))
+    }
+
+    fn screen_in(&self, event: &Encounter, prior: Option<PriorClaims<'_>>) -> Screening {
         if !in_scope(event) {
             return Screening::out_of_scope();
         }
-        let ctx = Context::new(event, &self.pack, self.icd);
-        let severities = self
+        let with_history = prior.is_some();
+        let history = prior.unwrap_or_else(PriorClaims::none);
+        let ctx = Context::with_history(event, &self.pack, self.icd, history);
+        let severities = &self
             .profile_severities
             .get(&event.payer.payer_id)
-            .unwrap_or(&self.default_severities);
+            .unwrap_or(&self.default_severities)[usize::from(with_history)];
         let plan = event.payer.plan_type.index();
         // In catalogue order, into one list: a rule reads the findings of the earlier ones it
         // declares (`Rule::reads_findings_of`) through its emitter.
@@ -127,14 +141,25 @@ pub fn in_scope(event: &Encounter) -> bool {
             }))
 }
 
-fn severity_table(pack: &RulePack, rules: &[&dyn Rule], payer_id: Option<&str>) -> SeverityTable {
+/// The tables of `payer_id`'s profile (none: the pack's defaults), alone and with history.
+fn severity_tables(pack: &RulePack, rules: &[&dyn Rule], payer_id: Option<&str>) -> SeverityTables {
+    [false, true].map(|with_history| severity_table(pack, rules, payer_id, with_history))
+}
+
+fn severity_table(
+    pack: &RulePack,
+    rules: &[&dyn Rule],
+    payer_id: Option<&str>,
+    with_history: bool,
+) -> SeverityTable {
     let profile = payer_id.and_then(|id| pack.profiles.get(id));
     rules
         .iter()
         .map(|rule| {
             let id = rule.meta().id;
             let settings = &pack.rules[id];
-            let disabled = profile.is_some_and(|p| p.disable.contains(id));
+            let disabled = profile.is_some_and(|p| p.disable.contains(id))
+                || (rule.uses_history() && !with_history);
             let forced = profile.and_then(|p| p.severity.get(id).copied());
             PlanType::ALL.map(|plan| {
                 let severity = settings.severity_for(plan)?;

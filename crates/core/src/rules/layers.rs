@@ -10,6 +10,7 @@ use std::path::Path;
 const LAYERS: &[&str] = &[
     "engine",
     "catalogue",
+    "prior",
     "risks",
     "diagnoses",
     "modifiers",

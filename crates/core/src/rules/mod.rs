@@ -11,11 +11,16 @@
 //! [`Emitter`]: the engine evaluates rules in catalogue (id) order, so the findings of every
 //! earlier rule, as that payer's profile let it report them, are there to read.
 //!
+//! The history rules (TR-050…TR-054, [`Rule::uses_history`]) also read the patient's prior
+//! claims through [`Context::history`]; the engine skips them when an event is screened
+//! without history ([`Engine::screen`] rather than [`Engine::screen_with_history`]).
+//!
 //! Layers, each importing only from those below it (checked by the `layers` test):
 //!
 //! ```text
 //! engine      scope, severities, verdict and score; runs the catalogue
 //! catalogue   one file per rule: imports the prelude and the helpers, never another rule
+//! prior       helper: what the history rules ask of an event and its prior claims
 //! risks       helper: lists C and P as reason rows (TR-027, TR-028)
 //! diagnoses   helper: how messages show diagnosis codes
 //! modifiers   helper: modifier sets
@@ -38,6 +43,7 @@ mod layers;
 mod modifiers;
 mod money;
 pub mod pack;
+mod prior;
 mod risks;
 mod rule;
 

@@ -24,9 +24,18 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
 
     /// The rules whose findings in this screening this rule reads, through
-    /// [`Emitter::earlier_finding_on_line`]. Each comes before it in the catalogue.
+    /// [`Emitter::earlier_finding_on_line`] or [`Emitter::earlier_event_finding`]. Each comes
+    /// before it in the catalogue.
     fn reads_findings_of(&self) -> &'static [&'static str] {
         &[]
+    }
+
+    /// Whether the rule compares the event with the patient's prior claims
+    /// ([`Context::history`]). Such a rule is not evaluated when an event is screened
+    /// without history (`--no-history`), rather than evaluated against none: some could
+    /// fire on one event alone.
+    fn uses_history(&self) -> bool {
+        false
     }
 
     /// Reports every finding of this rule for the event in `ctx`. Called only for
@@ -61,6 +70,16 @@ impl<'a> Emitter<'a> {
     /// Whether `rule_id` (one of this rule's [`Rule::reads_findings_of`]) reported a finding
     /// on line `line_number` in this screening.
     pub fn earlier_finding_on_line(&self, rule_id: &str, line_number: i32) -> bool {
+        self.earlier_finding(rule_id, Some(line_number))
+    }
+
+    /// Whether `rule_id` (one of this rule's [`Rule::reads_findings_of`]) reported a finding
+    /// on the event as a whole (no line number) in this screening.
+    pub fn earlier_event_finding(&self, rule_id: &str) -> bool {
+        self.earlier_finding(rule_id, None)
+    }
+
+    fn earlier_finding(&self, rule_id: &str, line_number: Option<i32>) -> bool {
         debug_assert!(
             self.readable.contains(&rule_id),
             "{} reads the findings of {rule_id} without declaring it",
@@ -68,7 +87,7 @@ impl<'a> Emitter<'a> {
         );
         self.findings[..self.earlier]
             .iter()
-            .any(|f| f.rule_id == rule_id && f.line_number == Some(line_number))
+            .any(|f| f.rule_id == rule_id && f.line_number == line_number)
     }
 
     /// The severity this rule has for this event (pack default, plan type, payer profile).

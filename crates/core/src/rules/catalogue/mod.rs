@@ -46,6 +46,11 @@ mod tr038_no_active_procedure;
 mod tr039_hot_cold_pack;
 mod tr040_unattended_estim_97014;
 mod tr041_home_traction_equipment;
+mod tr050_duplicate_same_provider;
+mod tr051_same_day_other_provider;
+mod tr052_progress_report_cadence;
+mod tr053_kx_threshold_history;
+mod tr054_traction_frequency;
 
 /// Every rule, sorted by id (the engine relies on the order for finding order).
 pub static CATALOGUE: &[&dyn Rule] = &[
@@ -89,6 +94,11 @@ pub static CATALOGUE: &[&dyn Rule] = &[
     &tr039_hot_cold_pack::HotColdPack,
     &tr040_unattended_estim_97014::Unattended97014,
     &tr041_home_traction_equipment::HomeTractionEquipment,
+    &tr050_duplicate_same_provider::DuplicateSameProvider,
+    &tr051_same_day_other_provider::SameDayOtherProvider,
+    &tr052_progress_report_cadence::ProgressReportCadence,
+    &tr053_kx_threshold_history::KxThresholdFromHistory,
+    &tr054_traction_frequency::TractionFrequency,
 ];
 
 /// The title of a rule, for tables and summaries ("" for an id outside the catalogue).
@@ -125,7 +135,7 @@ mod tests {
     fn catalogue_is_sorted_by_unique_id() {
         let ids = rule_ids();
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
-        assert_eq!(ids.len(), 40);
+        assert_eq!(ids.len(), 45);
     }
 
     #[test]

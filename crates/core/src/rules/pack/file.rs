@@ -47,6 +47,8 @@ pub(super) struct ProfileRow {
     pub disable: BTreeSet<String>,
     #[serde(default)]
     pub severity: BTreeMap<String, Severity>,
+    /// TR-054's limit for this payer.
+    pub max_traction_days_per_30_days: Option<i32>,
 }
 
 #[derive(Deserialize)]
@@ -56,6 +58,7 @@ pub(super) struct ThresholdsFile {
     pub targeted_review_cents: i64,
     pub max_certification_days: i64,
     pub max_visits_between_progress_reports: i32,
+    pub max_traction_days_per_30_days: i32,
 }
 
 #[derive(Deserialize)]

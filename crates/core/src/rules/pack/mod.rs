@@ -62,4 +62,12 @@ impl RulePack {
     pub(crate) fn parse_for(text: &str, rule_ids: &[&str]) -> Result<Self, PackError> {
         validate::pack(file::PackFile::read(text)?, rule_ids)
     }
+
+    /// TR-054's limit for `payer_id`: its profile's, else the pack's.
+    pub fn max_traction_days_per_30_days(&self, payer_id: &str) -> i32 {
+        self.profiles
+            .get(payer_id)
+            .and_then(|profile| profile.max_traction_days_per_30_days)
+            .unwrap_or(self.thresholds.max_traction_days_per_30_days)
+    }
 }

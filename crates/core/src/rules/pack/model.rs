@@ -38,6 +38,8 @@ pub struct Profile {
     pub description: Option<String>,
     pub disable: BTreeSet<String>,
     pub severity: BTreeMap<String, Severity>,
+    /// TR-054's limit for this payer, instead of the pack's.
+    pub max_traction_days_per_30_days: Option<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +49,8 @@ pub struct Thresholds {
     pub targeted_review_cents: i64,
     pub max_certification_days: i64,
     pub max_visits_between_progress_reports: i32,
+    /// TR-054: distinct traction days allowed in 30 days (a payer profile may set its own).
+    pub max_traction_days_per_30_days: i32,
 }
 
 impl Thresholds {

@@ -182,6 +182,31 @@ fn profile_parses_overrides() {
     assert_eq!(profile.severity["TR-025"], Severity::Error);
 }
 
+#[test]
+fn the_traction_day_limit_is_the_packs_unless_the_payers_profile_sets_one() {
+    let text = format!("{BUILT_IN}\n[profiles.\"60054\"]\nmax_traction_days_per_30_days = 8\n");
+    let pack = RulePack::parse(&text).unwrap();
+    assert_eq!(pack.max_traction_days_per_30_days("60054"), 8);
+    assert_eq!(pack.max_traction_days_per_30_days("00882"), 12);
+}
+
+#[test]
+fn a_traction_day_limit_must_be_positive() {
+    let zero = with_replaced(
+        "max_traction_days_per_30_days = 12",
+        "max_traction_days_per_30_days = 0",
+    );
+    assert_eq!(
+        problem(&zero),
+        "rule pack entry `thresholds.max_traction_days_per_30_days`: must be positive"
+    );
+    let text = format!("{BUILT_IN}\n[profiles.\"60054\"]\nmax_traction_days_per_30_days = -1\n");
+    assert_eq!(
+        problem(&text),
+        "rule pack entry `profiles.\"60054\".max_traction_days_per_30_days`: must be positive"
+    );
+}
+
 /// The built-in pack with `[diagnoses]` replaced: the prefix `X00` on the first list of the
 /// table, `X01` on the second, and so on.
 fn with_one_prefix_per_list() -> String {

@@ -89,10 +89,20 @@ fn validate_profiles(
                 format!("rule `{both}` is both disabled and given a severity"),
             ));
         }
+        if row
+            .max_traction_days_per_30_days
+            .is_some_and(|days| days <= 0)
+        {
+            return Err(entry_error(
+                format!("{entry}.max_traction_days_per_30_days"),
+                "must be positive",
+            ));
+        }
         let profile = Profile {
             description: row.description,
             disable: row.disable,
             severity: row.severity,
+            max_traction_days_per_30_days: row.max_traction_days_per_30_days,
         };
         profiles.insert(payer_id, profile);
     }
@@ -126,6 +136,10 @@ fn validate_thresholds(file: ThresholdsFile) -> Result<Thresholds, PackError> {
             "max_visits_between_progress_reports",
             i64::from(file.max_visits_between_progress_reports),
         ),
+        (
+            "max_traction_days_per_30_days",
+            i64::from(file.max_traction_days_per_30_days),
+        ),
     ];
     if let Some((name, _)) = positive.iter().find(|(_, value)| *value <= 0) {
         return Err(entry_error(
@@ -138,6 +152,7 @@ fn validate_thresholds(file: ThresholdsFile) -> Result<Thresholds, PackError> {
         targeted_review_cents: file.targeted_review_cents,
         max_certification_days: file.max_certification_days,
         max_visits_between_progress_reports: file.max_visits_between_progress_reports,
+        max_traction_days_per_30_days: file.max_traction_days_per_30_days,
     })
 }
 
