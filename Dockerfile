@@ -11,20 +11,24 @@ ARG DEBIAN=bookworm
 FROM rust:${RUST_VERSION}-${DEBIAN} AS builder
 WORKDIR /build
 # Dependencies first, with placeholder targets: this layer (librdkafka and OpenSSL take
-# minutes to build) is rebuilt only when Cargo.toml or Cargo.lock change.
+# minutes to build) is rebuilt only when a manifest or Cargo.lock changes. Every member of
+# the workspace (Cargo.toml's `members`) needs its manifest and placeholder sources here.
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir -p src benches \
+COPY crates/core/Cargo.toml crates/core/
+COPY crates/synth/Cargo.toml crates/synth/
+RUN mkdir -p src crates/core/src crates/core/benches crates/synth/src \
     && echo 'fn main() {}' > src/main.rs \
-    && touch src/lib.rs \
-    && echo 'fn main() {}' > benches/core.rs \
+    && touch src/lib.rs crates/core/src/lib.rs crates/synth/src/lib.rs \
+    && echo 'fn main() {}' > crates/core/benches/core.rs \
     && cargo build --release --locked \
-    && rm -rf src benches
+    && rm -rf src crates/core/src crates/core/benches crates/synth/src
 COPY schemas schemas
 COPY data data
-COPY benches benches
+COPY crates crates
 COPY src src
 # cargo compares modification times: make sure the real sources replace the placeholders.
-RUN touch src/main.rs src/lib.rs && cargo build --release --locked
+RUN touch src/main.rs src/lib.rs crates/core/src/lib.rs crates/synth/src/lib.rs \
+    && cargo build --release --locked
 
 FROM debian:${DEBIAN}-slim
 # CA certificates: librdkafka (statically linked OpenSSL) probes the standard paths for them

@@ -5,9 +5,8 @@
 #   bash fuzz/run.sh TARGET [SECONDS]        # default 600 s; targets: `cargo fuzz list`
 #
 # RUSTC_BOOTSTRAP=1 lets stable rustc take the nightly flags cargo-fuzz passes
-# (-Zsanitizer=address, sancov). LDFLAGS: cc-rs builds C dependencies (zstd) with the
-# sanitizer too, and librdkafka's configure links its probes against them; without the
-# ASan runtime those probes fail. (Only while the fuzzed package still pulls in rdkafka.)
+# (-Zsanitizer=address, sancov). The targets fuzz traction-screen-core only, so no
+# librdkafka is built here.
 # New inputs go to fuzz/corpus/TARGET (not committed), crashes to fuzz/artifacts/TARGET;
 # the committed seeds in fuzz/seeds/TARGET are read, never written.
 set -euo pipefail
@@ -22,7 +21,7 @@ case $target in
   *) max_len=8192 malloc_mb=256 ;;
 esac
 mkdir -p "corpus/$target"
-export RUSTC_BOOTSTRAP=1 LDFLAGS=-fsanitize=address
+export RUSTC_BOOTSTRAP=1
 exec nice -n 19 cargo fuzz run "$target" "corpus/$target" "seeds/$target" -- \
   -max_total_time="$seconds" -max_len="$max_len" -timeout=10 \
   -rss_limit_mb=2048 -malloc_limit_mb="$malloc_mb" -print_final_stats=1

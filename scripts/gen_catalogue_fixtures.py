@@ -264,6 +264,9 @@ def main():
             event = copy.deepcopy(BASE)
             event["event_id"] = event_id
             event["claim_id"] = f"CLM-FIXTURE-{number:03}"
+            # A patient per case, so that screening the file with history (`check`)
+            # compares no case with another.
+            event["patient_id"] = f"pt_{number:012}"
             for change in changes:
                 change(event)
             events.write(json.dumps(event) + "\n")

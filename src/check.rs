@@ -2,7 +2,10 @@
 //!
 //! Inputs are JSON Lines, a JSON array, or Avro object container files (told apart by
 //! their first bytes); `-` or no file reads standard input. Every encounter goes through
-//! the same [`Pipeline`] as the service. A record that cannot be decoded is reported on
+//! the same [`Pipeline`] as the service, and against the history of the encounters before
+//! it (files in the order given, records in order; `--no-history`: each alone), so the
+//! history rules compare a batch's claims with each other. Records that cannot be decoded
+//! never enter history. A record that cannot be decoded is reported on
 //! standard error with its file and position — `line N` (and `column M` when it is not JSON)
 //! in JSON Lines, `record N` in an array or a container file — and checking goes on.
 //!
@@ -17,11 +20,12 @@ use std::path::PathBuf;
 
 use serde_json::value::RawValue;
 
-use crate::codec::container::{ContainerError, Record};
-use crate::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
-use crate::domain::{Outcome, Severity, Timestamp, Verdict};
-use crate::pipeline::Pipeline;
-use crate::rules::Engine;
+use traction_screen_core::codec::container::{Codec, ContainerError, OutcomeWriter, Record};
+use traction_screen_core::codec::{self, DecodeError, Decoder, Encoder, InputFormat, OutputFormat};
+use traction_screen_core::domain::{Encounter, Outcome, Severity, Timestamp, Verdict};
+use traction_screen_core::history::{History, Position};
+use traction_screen_core::pipeline::{Pipeline, Processed, Screened};
+use traction_screen_core::rules::Engine;
 
 /// How outcomes are printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -31,12 +35,16 @@ pub enum CheckFormat {
     Jsonl,
     /// A table for humans, with a summary.
     Table,
+    /// An Avro object container file of ScreeningOutcomes (what `report` reads).
+    Avro,
 }
 
 pub struct CheckOptions {
     pub format: CheckFormat,
     pub rule_pack: Option<PathBuf>,
     pub files: Vec<PathBuf>,
+    /// Screen each encounter against the ones before it (`--no-history`: false).
+    pub history: bool,
 }
 
 /// Exit statuses of `check`.
@@ -62,6 +70,11 @@ pub fn run(
     };
     let encoder = Encoder::new(OutputFormat::Json, None).expect("JSON output needs no schema id");
     let pipeline = Pipeline::new(Decoder::new(InputFormat::Json), engine, encoder);
+    let mut screener = Screener {
+        pipeline,
+        history: options.history.then(History::new),
+        next: 0,
+    };
     let mut report = Report::new(options.format, out);
     let mut unreadable = false;
     let stdin_name = [PathBuf::from("-")];
@@ -76,7 +89,7 @@ pub fn run(
             check_input(
                 "<stdin>",
                 BufReader::new(&mut *stdin),
-                &pipeline,
+                &mut screener,
                 &mut report,
                 err,
             )
@@ -84,7 +97,7 @@ pub fn run(
             File::open(path)
                 .map_err(|e| format!("{name}: cannot read: {e}"))
                 .and_then(|file| {
-                    check_input(&name, BufReader::new(file), &pipeline, &mut report, err)
+                    check_input(&name, BufReader::new(file), &mut screener, &mut report, err)
                 })
         };
         match result {
@@ -124,27 +137,27 @@ fn load_engine(options: &CheckOptions) -> Result<Engine, String> {
 fn check_input(
     name: &str,
     mut reader: impl BufRead,
-    pipeline: &Pipeline,
+    screener: &mut Screener,
     report: &mut Report<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, String> {
     let io_error = |e: io::Error| format!("{name}: cannot read: {e}");
     let head = reader.fill_buf().map_err(io_error)?;
     if head.starts_with(codec::container::MAGIC) {
-        return check_container(name, reader, pipeline, report, err);
+        return check_container(name, reader, screener, report, err);
     }
     if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         let mut text = String::new();
         reader.read_to_string(&mut text).map_err(io_error)?;
-        return check_array(name, &text, pipeline, report, err);
+        return check_array(name, &text, screener, report, err);
     }
-    check_lines(name, reader, pipeline, report, err)
+    check_lines(name, reader, screener, report, err)
 }
 
 fn check_lines(
     name: &str,
     reader: impl BufRead,
-    pipeline: &Pipeline,
+    screener: &mut Screener,
     report: &mut Report<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, String> {
@@ -154,7 +167,7 @@ fn check_lines(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        if let Err(error) = screen_one(&line, pipeline, report)? {
+        if let Err(error) = screen_one(&line, screener, report)? {
             clean = false;
             report_line_reject(name, index + 1, &error, err);
         }
@@ -165,7 +178,7 @@ fn check_lines(
 fn check_array(
     name: &str,
     text: &str,
-    pipeline: &Pipeline,
+    screener: &mut Screener,
     report: &mut Report<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, String> {
@@ -178,7 +191,7 @@ fn check_array(
     })?;
     let mut clean = true;
     for (index, element) in elements.iter().enumerate() {
-        if let Err(error) = screen_one(element.get().as_bytes(), pipeline, report)? {
+        if let Err(error) = screen_one(element.get().as_bytes(), screener, report)? {
             clean = false;
             report_reject(&format!("{name}: record {}", index + 1), &error, err);
         }
@@ -192,7 +205,7 @@ fn check_array(
 fn check_container(
     name: &str,
     reader: impl BufRead,
-    pipeline: &Pipeline,
+    screener: &mut Screener,
     report: &mut Report<'_>,
     err: &mut dyn Write,
 ) -> Result<bool, String> {
@@ -204,9 +217,9 @@ fn check_container(
             Ok(Record {
                 event: Ok(event), ..
             }) => {
-                let outcome = pipeline.screen(event, Timestamp::now(), None);
+                let screened = screener.screen(event);
                 report
-                    .add(&outcome)
+                    .add(&screened.outcome)
                     .map_err(|e| format!("cannot write output: {e}"))?;
             }
             Ok(Record {
@@ -234,20 +247,60 @@ fn check_container(
 /// Screens one JSON record; `Ok(Err(_))` when it could not be decoded.
 fn screen_one(
     bytes: &[u8],
-    pipeline: &Pipeline,
+    screener: &mut Screener,
     report: &mut Report<'_>,
 ) -> Result<Result<(), DecodeError>, String> {
-    match pipeline.process(bytes, Timestamp::now(), None) {
-        Ok(outcome) => report
-            .add(&outcome)
+    match screener.process(bytes) {
+        Processed::Screened(screened) => report
+            .add(&screened.outcome)
             .map(Ok)
             .map_err(|e| format!("cannot write output: {e}")),
-        Err(error) => Ok(Err(error)),
+        Processed::Rejected(error) => Ok(Err(error)),
+        // Only a writer-schema source gives up, and check's pipeline has none.
+        Processed::Abandoned => Err("screening was abandoned".to_owned()),
+    }
+}
+
+/// The pipeline and, unless `--no-history`, the history of the encounters screened so far;
+/// an encounter's position is the number screened before it.
+struct Screener {
+    pipeline: Pipeline,
+    history: Option<History>,
+    next: Position,
+}
+
+impl Screener {
+    fn process(&mut self, bytes: &[u8]) -> Processed {
+        let (position, now) = (self.next, Timestamp::now());
+        let processed = match &mut self.history {
+            Some(history) => {
+                let pipeline = &self.pipeline;
+                pipeline.process_in(bytes, history, position, now, None)
+            }
+            None => self.pipeline.process(bytes, now, None),
+        };
+        if let Processed::Screened(_) = processed {
+            self.next += 1;
+        }
+        processed
+    }
+
+    fn screen(&mut self, event: Encounter) -> Screened {
+        let (position, now) = (self.next, Timestamp::now());
+        self.next += 1;
+        match &mut self.history {
+            Some(history) => self.pipeline.screen_in(event, history, position, now, None),
+            None => self.pipeline.screen(event, now, None),
+        }
     }
 }
 
 fn report_reject(place: &str, error: &DecodeError, err: &mut dyn Write) {
     let _ = writeln!(err, "error: {place}: {} ({})", error, error.code());
+}
+
+fn no_container() -> io::Error {
+    io::Error::other("cannot start the Avro container file")
 }
 
 /// A JSON Lines record that could not be decoded: `line N`, with the column when the line is
@@ -273,6 +326,8 @@ struct Report<'w> {
     out: &'w mut dyn Write,
     verdicts: BTreeMap<Verdict, usize>,
     rules: BTreeMap<(String, Severity), usize>,
+    /// For `--format avro`: the container file, its finished blocks passed on to `out`.
+    avro: Option<OutcomeWriter<Vec<u8>>>,
 }
 
 impl<'w> Report<'w> {
@@ -283,6 +338,9 @@ impl<'w> Report<'w> {
             out,
             verdicts: BTreeMap::new(),
             rules: BTreeMap::new(),
+            avro: (format == CheckFormat::Avro)
+                .then(|| OutcomeWriter::new(Vec::new(), Codec::Deflate).ok())
+                .flatten(),
         }
     }
 
@@ -300,6 +358,7 @@ impl<'w> Report<'w> {
         let written = match self.format {
             CheckFormat::Jsonl => writeln!(self.out, "{}", codec::json::outcome_to_json(outcome)),
             CheckFormat::Table => self.table_row(outcome),
+            CheckFormat::Avro => self.avro_record(outcome),
         };
         self.unless_closed(written)
     }
@@ -348,6 +407,14 @@ impl<'w> Report<'w> {
         Ok(())
     }
 
+    fn avro_record(&mut self, outcome: &Outcome) -> io::Result<()> {
+        let file = self.avro.as_mut().ok_or_else(no_container)?;
+        file.write(outcome).map_err(io::Error::other)?;
+        self.out.write_all(file.get_mut())?;
+        file.get_mut().clear();
+        Ok(())
+    }
+
     /// Ends the output: the table's summary, unless nothing was screened because the input
     /// could not be read (`unreadable`): an all-zero summary would only hide the errors.
     fn finish(&mut self, unreadable: bool) -> io::Result<()> {
@@ -358,6 +425,11 @@ impl<'w> Report<'w> {
         let mut written = Ok(());
         if self.format == CheckFormat::Table && (screened > 0 || !unreadable) {
             written = self.summary();
+        }
+        if self.format == CheckFormat::Avro {
+            let file = self.avro.take().ok_or_else(no_container)?;
+            let rest = file.finish().map_err(io::Error::other)?;
+            written = self.out.write_all(&rest);
         }
         let flushed = written.and_then(|()| self.out.flush());
         self.unless_closed(flushed)
@@ -385,7 +457,7 @@ impl<'w> Report<'w> {
         }
         writeln!(self.out, "Findings by rule:")?;
         for ((rule_id, severity), count) in &self.rules {
-            let title = crate::rules::catalogue::title(rule_id);
+            let title = traction_screen_core::rules::catalogue::title(rule_id);
             writeln!(
                 self.out,
                 "  {rule_id} {:<7} {count:>6}  {title}",

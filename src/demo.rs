@@ -1,7 +1,7 @@
 //! `traction-screen demo`: the whole product on one machine, with nothing to install.
 //!
 //! Starts librdkafka's in-process mock cluster, creates the topics, runs the real service
-//! (the same [`App`] as `run`) against it, feeds it the synthetic generator's stream (with a
+//! (the same [`Service`] as `run`) against it, feeds it the synthetic generator's stream (with a
 //! few poison messages), shows live progress, and ends with a summary read from the
 //! service's own metrics and the group's committed offsets.
 
@@ -17,17 +17,16 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::mocking::MockCluster;
 use rdkafka::producer::DefaultProducerContext;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use traction_screen_core::codec::OutputFormat;
+use traction_screen_core::domain::Verdict;
+use traction_screen_core::rules::catalogue;
 
-use crate::app::{App, ServiceSpec, bind_admin};
-use crate::codec::{InputFormat, OutputFormat};
-use crate::config::DemoSettings;
-use crate::domain::Verdict;
+use crate::cli::GenerateArgs;
+use crate::config::{DemoSettings, GenerateSettings, RunSettings};
 use crate::generate::{self, GenerateSpec};
 use crate::metrics::Metrics;
-use crate::rules::catalogue;
 use crate::runtime::shutdown::{self, Shutdown};
-use crate::runtime::startup::DEFAULT_STARTUP_TIMEOUT;
-use crate::runtime::worker::LoopConfig;
+use crate::service::{Service, bind_admin};
 
 const INPUT: &str = "encounters";
 const OUTPUT: &str = "screening-outcomes";
@@ -42,7 +41,7 @@ const POISON_EVERY: u64 = 500;
 /// what was screened so far.
 pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
     let admin = bind_admin(spec.admin_addr)?;
-    let runtime = crate::app::runtime()?;
+    let runtime = crate::service::runtime()?;
     let shutdown = Shutdown::new();
     runtime.spawn(shutdown::on_signals(shutdown.clone()));
     let partitions = i32::from(spec.partitions.get());
@@ -50,11 +49,11 @@ pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
     let brokers = cluster.bootstrap_servers();
     print_header(spec, &brokers, admin.local_addr());
 
-    let app = App::build(service_spec(spec, &brokers))?;
-    let metrics = app.metrics();
-    let service = runtime.spawn(app.run(admin, shutdown.clone(), false));
+    let service = Service::build(service_settings(spec, &brokers)?)?;
+    let metrics = service.metrics();
+    let serving = runtime.spawn(service.run(admin, shutdown.clone(), false));
     let generator = {
-        let spec = generator_spec(spec, &brokers);
+        let spec = generator_spec(spec, &brokers)?;
         let stop = shutdown.clone();
         thread::spawn(move || generate::produce(&spec, &|| stop.is_triggered()))
     };
@@ -65,7 +64,7 @@ pub fn run(spec: &DemoSettings) -> anyhow::Result<()> {
         .join()
         .map_err(|_| anyhow::anyhow!("the generator panicked"))??;
     let served = runtime
-        .block_on(service)
+        .block_on(serving)
         .context("the service task panicked")?;
     let committed = committed_offsets(&brokers, partitions)?;
     let run = Run {
@@ -110,41 +109,30 @@ fn print_header(spec: &DemoSettings, brokers: &str, admin_addr: SocketAddr) {
     );
 }
 
-fn service_spec(spec: &DemoSettings, brokers: &str) -> ServiceSpec {
-    ServiceSpec {
-        loop_config: LoopConfig {
-            brokers: brokers.to_owned(),
-            group_id: GROUP.to_owned(),
-            input_topic: INPUT.to_owned(),
-            output_topic: OUTPUT.to_owned(),
-            dlq_topic: DLQ.to_owned(),
-            alerts_topic: Some(ALERTS.to_owned()),
-            kafka_config: Default::default(),
-            startup_timeout: DEFAULT_STARTUP_TIMEOUT,
-            max_in_flight: spec.tuning.max_in_flight.get(),
-            drain_timeout: spec.tuning.drain_timeout,
-            commit_interval: spec.tuning.commit_interval,
-            workers: spec.tuning.workers.get(),
-        },
-        input_format: InputFormat::Auto,
-        output_format: OutputFormat::AvroSingleObject,
-        schema_registry_url: None,
-        rule_pack: None,
-    }
+/// The service's settings, through the same validation as `run`'s.
+fn service_settings(spec: &DemoSettings, brokers: &str) -> anyhow::Result<RunSettings> {
+    RunSettings::for_demo(brokers, spec, GROUP, [INPUT, OUTPUT, DLQ, ALERTS])
+        .context("the demo's service settings")
 }
 
-fn generator_spec(spec: &DemoSettings, brokers: &str) -> GenerateSpec {
-    GenerateSpec {
-        brokers: brokers.to_owned(),
-        topic: INPUT.to_owned(),
-        count: spec.events.get(),
-        rate: Some(spec.rate.get()),
+/// The generator's settings, through the same validation as `generate`'s, and its mix of
+/// wire formats and poison messages.
+fn generator_spec(spec: &DemoSettings, brokers: &str) -> anyhow::Result<GenerateSpec> {
+    let args = GenerateArgs {
+        brokers: Some(brokers.to_owned()),
+        topic: Some(INPUT.to_owned()),
+        count: Some(spec.events.get()),
+        rate: Some(u64::from(spec.rate.get())),
+        seed: Some(2026),
+        ..GenerateArgs::default()
+    };
+    let settings =
+        GenerateSettings::resolve(&args, None).context("the demo's generator settings")?;
+    Ok(GenerateSpec {
+        settings,
         formats: vec![OutputFormat::AvroSingleObject, OutputFormat::Json],
-        seed: 2026,
-        schema_registry_url: None,
-        kafka_config: Default::default(),
         poison_every: Some(POISON_EVERY),
-    }
+    })
 }
 
 /// Prints progress once a second until every event has an acknowledged outcome or dead

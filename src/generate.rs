@@ -15,29 +15,34 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use rdkafka::client::ClientContext;
 use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
+use traction_screen_core::codec::container::ContainerWriter;
+use traction_screen_core::codec::{self, ENCOUNTER_SCHEMA, Encoder, OutputFormat};
+use traction_screen_core::domain::Encounter;
+use traction_screen_synth::{Synth, poison_message};
 
-use crate::codec::container::ContainerWriter;
-use crate::codec::{self, ENCOUNTER_SCHEMA, Encoder, OutputFormat};
-use crate::config::{FileFormat, GenerateFileSettings};
-use crate::domain::Encounter;
-use crate::runtime::kafka::{Role, client_config, send_waiting};
+use crate::config::{FileFormat, GenerateFileSettings, GenerateSettings, Role};
+use crate::runtime::kafka::{client_config, send_waiting};
 use crate::runtime::registry::{RegistryClient, STARTUP_PATIENCE, value_subject};
-use crate::synth::Synth;
 
-#[derive(Clone, Debug)]
+/// What to produce: `generate`'s settings, and the mix the demo asks for.
+#[derive(Debug)]
 pub struct GenerateSpec {
-    pub brokers: String,
-    pub topic: String,
-    pub count: u64,
-    /// Events per second; unlimited when `None`.
-    pub rate: Option<u32>,
+    pub settings: GenerateSettings,
     /// Wire formats, used in turn (message i in `formats[i % len]`).
     pub formats: Vec<OutputFormat>,
-    pub seed: u64,
-    pub schema_registry_url: Option<String>,
-    pub kafka_config: BTreeMap<String, String>,
     /// Every n-th message is a poison message instead of an encounter.
     pub poison_every: Option<u64>,
+}
+
+impl GenerateSpec {
+    /// Encounters in the settings' one format, no poison.
+    pub fn new(settings: GenerateSettings) -> Self {
+        Self {
+            formats: vec![settings.format],
+            poison_every: None,
+            settings,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -76,26 +81,27 @@ impl ProducerContext for CountingContext {
 /// Produces `spec.count` messages, then waits for their delivery reports. `stop` is polled
 /// between messages (Ctrl-C, the demo ending early).
 pub fn produce(spec: &GenerateSpec, stop: &dyn Fn() -> bool) -> anyhow::Result<GenerateReport> {
+    let settings = &spec.settings;
     let encoders = spec
         .formats
         .iter()
-        .map(|format| encoder_for(spec, *format))
+        .map(|format| encoder_for(settings, *format))
         .collect::<anyhow::Result<Vec<_>>>()?;
     anyhow::ensure!(!encoders.is_empty(), "at least one --format is needed");
     let deliveries = Arc::new(Deliveries::default());
     let producer: ThreadedProducer<CountingContext> =
-        client_config(&spec.brokers, &spec.kafka_config, Role::Producer)
+        client_config(&settings.brokers, &settings.kafka_config, Role::Producer)
             .create_with_context(CountingContext(Arc::clone(&deliveries)))
             .context("cannot create the Kafka producer (check --brokers and --kafka-config)")?;
-    let mut synth = Synth::new(spec.seed);
+    let mut synth = Synth::new(settings.seed);
     let mut report = GenerateReport::default();
     let mut buffer = Vec::with_capacity(4096);
     let started = Instant::now();
-    for index in 0..spec.count {
+    for index in 0..settings.count.get() {
         if stop() {
             break;
         }
-        pace(started, index, spec.rate);
+        pace(started, index, settings.rate.map(|rate| rate.get()));
         let generated = synth.next_encounter();
         let poison = spec.poison_every.filter(|n| *n > 0 && index % n == n - 1);
         buffer.clear();
@@ -116,7 +122,7 @@ pub fn produce(spec: &GenerateSpec, stop: &dyn Fn() -> bool) -> anyhow::Result<G
         }
         send(
             &producer,
-            &spec.topic,
+            settings.topic.as_str(),
             generated.encounter.patient_id.as_bytes(),
             &buffer,
         )?;
@@ -198,20 +204,20 @@ impl<W: Write> FileWriter<W> {
     }
 }
 
-fn encoder_for(spec: &GenerateSpec, format: OutputFormat) -> anyhow::Result<Encoder> {
+fn encoder_for(settings: &GenerateSettings, format: OutputFormat) -> anyhow::Result<Encoder> {
     let schema_id = match format {
         OutputFormat::AvroConfluent => {
-            let url = spec
+            let url = settings
                 .schema_registry_url
-                .as_deref()
+                .as_ref()
                 .context("--format avro-confluent needs --schema-registry-url")?;
-            let registry = RegistryClient::new(url).context("invalid --schema-registry-url")?;
-            let id = registry
-                .register_value_schema(&spec.topic, ENCOUNTER_SCHEMA, STARTUP_PATIENCE)
+            let topic = settings.topic.as_str();
+            let id = RegistryClient::new(url)
+                .register_value_schema(topic, ENCOUNTER_SCHEMA, STARTUP_PATIENCE)
                 .with_context(|| {
                     format!(
                         "cannot register the encounter schema as {}",
-                        value_subject(&spec.topic)
+                        value_subject(topic)
                     )
                 })?;
             Some(id)
@@ -243,35 +249,4 @@ fn send(
     send_waiting(producer, record, || false)
         .map(drop)
         .with_context(|| format!("cannot produce to {topic}"))
-}
-
-/// One of the malformed messages real pipelines see, in turn: garbage bytes, truncated
-/// JSON, an impossible date, an unregistered Confluent schema id, a truncated Avro body.
-pub fn poison_message(sequence: u64, encounter: &Encounter, out: &mut Vec<u8>) {
-    match sequence % 5 {
-        0 => out.extend_from_slice(b"\x07not an encounter: bytes from a misconfigured producer"),
-        1 => {
-            let json = codec::json::encounter_to_json(encounter);
-            out.extend_from_slice(&json.as_bytes()[..json.len() / 2]);
-        }
-        2 => {
-            let json = codec::json::encounter_to_json(encounter);
-            let mut value: serde_json::Value = serde_json::from_str(&json).expect("our own JSON");
-            value["service_lines"][0]["date_of_service"] = "2026-02-30".into();
-            out.extend_from_slice(value.to_string().as_bytes());
-        }
-        3 => {
-            out.push(codec::CONFLUENT_MAGIC);
-            out.extend_from_slice(&999_999u32.to_be_bytes());
-            out.extend_from_slice(b"\x02\x04\x06");
-        }
-        _ => {
-            let encoder =
-                Encoder::new(OutputFormat::AvroSingleObject, None).expect("no schema id needed");
-            encoder
-                .encode_encounter(encounter, out)
-                .expect("our own encounter encodes");
-            out.truncate(out.len() / 3);
-        }
-    }
 }

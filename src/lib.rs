@@ -1,30 +1,18 @@
-//! traction-screen: screens physical-therapy encounters for traction (CPT 97012) billing
-//! errors.
+//! traction-screen, the service: screens physical-therapy encounters for traction
+//! (CPT 97012) billing errors from Kafka, and the `check`, `demo` and `generate` commands.
 //!
-//! The pipeline, per message:
-//!
-//! ```text
-//! bytes ──decode──► Encounter ──screen──► Screening ──► Outcome ──encode──► bytes
-//!        codec                  rules (pure)                      codec
-//!   └── undecodable / invalid ──► Reject (dead letter, raw bytes kept)
-//! ```
-//!
-//! `domain`, `codec`, `rules` and `pipeline` are the pure core: synchronous, deterministic,
-//! free of Kafka and tokio. Everything with side effects lives in the subcommands.
+//! The screening itself is the pure core (`traction_screen_core`: domain, codec, rules,
+//! pipeline); the synthetic encounters come from `traction_screen_synth`. This crate is the
+//! shell around them: configuration, the command line, the Kafka loop, the Schema Registry
+//! client, the admin server and metrics.
 
-pub mod app;
 pub mod check;
 pub mod cli;
-pub mod codec;
 pub mod config;
 pub mod demo;
-pub mod domain;
 pub mod generate;
 pub mod metrics;
-pub mod pipeline;
-pub mod rules;
+pub mod report;
 pub mod runtime;
-pub mod synth;
+pub mod service;
 pub mod telemetry;
-#[doc(hidden)]
-pub mod testing;

@@ -1,28 +1,28 @@
 //! The `traction-screen` binary: parse the command line, set up logging, run the subcommand.
 //!
 //! Exit status: 0 on success (or a clean shutdown), 1 on a runtime failure, 2 on a usage or
-//! configuration error; `check` has its own statuses (CONTRACT.md §5).
+//! configuration error; `check` (CONTRACT.md §5) and `report` have their own statuses.
 
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-use clap::Parser;
-use traction_screen::app::{self, App, ServiceSpec};
 use traction_screen::check::{self, CheckFormat, CheckOptions};
 use traction_screen::cli::{CheckArgs, Cli, Command};
 use traction_screen::config::{
-    ConfigError, DemoSettings, GenerateFileSettings, GenerateSettings, GenerateTarget, LogFormat,
-    RunSettings,
+    ConfigError, DemoSettings, GenerateFileSettings, GenerateSettings, GenerateTarget, RunSettings,
 };
 use traction_screen::generate::{self, GenerateReport, GenerateSpec};
 use traction_screen::runtime::shutdown::{self, Shutdown};
-use traction_screen::{demo, telemetry};
+use traction_screen::service::{self, Service};
+use traction_screen::telemetry::{self, LogFormat};
+use traction_screen::{demo, report};
 
 const CONFIG_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
-    let result = match Cli::parse().command {
+    let result = match Cli::read().command {
         Command::Check(args) => return ExitCode::from(run_check(args)),
+        Command::Report(args) => return ExitCode::from(report::main(&args)),
         Command::Run(args) => RunSettings::from_args(&args)
             .map_err(anyhow::Error::from)
             .and_then(run),
@@ -58,9 +58,9 @@ fn exit_status(error: &anyhow::Error) -> ExitCode {
 fn run(settings: RunSettings) -> anyhow::Result<()> {
     telemetry::init(settings.tuning.log_format, telemetry::SERVICE_FILTER);
     // First, so that a taken port stops start-up before anything else happens.
-    let admin = app::bind_admin(settings.admin_addr)?;
-    let app = App::build(ServiceSpec::from_settings(settings))?;
-    app::runtime()?.block_on(app.run(admin, Shutdown::new(), true))
+    let admin = service::bind_admin(settings.admin_addr)?;
+    let service = Service::build(settings)?;
+    service::runtime()?.block_on(service.run(admin, Shutdown::new(), true))
 }
 
 fn run_demo(settings: &DemoSettings) -> anyhow::Result<()> {
@@ -69,21 +69,11 @@ fn run_demo(settings: &DemoSettings) -> anyhow::Result<()> {
 }
 
 fn run_generate(settings: GenerateSettings) -> anyhow::Result<()> {
-    let spec = GenerateSpec {
-        brokers: settings.brokers.to_bootstrap_servers(),
-        topic: settings.topic.as_str().to_owned(),
-        count: settings.count.get(),
-        rate: settings.rate.map(|r| r.get()),
-        formats: vec![settings.format],
-        seed: settings.seed,
-        schema_registry_url: settings.schema_registry_url.map(|u| u.as_str().to_owned()),
-        kafka_config: settings.kafka_config.as_map().clone(),
-        poison_every: None,
-    };
+    let spec = GenerateSpec::new(settings);
     let report = until_signalled(|stop| generate::produce(&spec, stop))?;
     let summary = format!(
         "{} ({} delivered, {} failed)",
-        spec.topic, report.delivered, report.failed
+        spec.settings.topic, report.delivered, report.failed
     );
     print_generated(&report, &summary);
     anyhow::ensure!(
@@ -106,7 +96,7 @@ fn until_signalled(
 ) -> anyhow::Result<GenerateReport> {
     telemetry::init(LogFormat::Auto, telemetry::SERVICE_FILTER);
     let stop = Shutdown::new();
-    let rt = app::runtime()?;
+    let rt = service::runtime()?;
     rt.spawn(shutdown::on_signals(stop.clone()));
     work(&|| stop.is_triggered())
 }
@@ -133,6 +123,7 @@ fn run_check(args: CheckArgs) -> u8 {
         format,
         rule_pack: args.rule_pack,
         files: args.files,
+        history: !args.no_history,
     };
     let mut out = io::BufWriter::new(stdout.lock());
     check::run(

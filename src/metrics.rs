@@ -1,8 +1,8 @@
 //! The service's Prometheus metrics (CONTRACT.md §6): one method per event.
 //!
 //! Labels come from bounded sets only — verdicts, rule ids of the catalogue, severities,
-//! dead-letter reason codes, topic names and partition numbers — never a patient, claim or
-//! provider identifier. Hot-path counters are resolved once at start-up, so recording a
+//! dead-letter reason codes, alert conditions, topic names and partition numbers — never a
+//! patient, claim or provider identifier. Hot-path counters are resolved once at start-up, so recording a
 //! screened event does no label lookup.
 
 use std::time::Duration;
@@ -13,9 +13,9 @@ use prometheus::{
 };
 use rustc_hash::FxHashMap;
 
-use crate::codec::DecodeError;
-use crate::domain::{Finding, Severity, Verdict};
-use crate::rules::catalogue::CATALOGUE;
+use traction_screen_core::codec::DecodeError;
+use traction_screen_core::domain::{AlertCondition, Finding, Severity, Verdict};
+use traction_screen_core::rules::catalogue::CATALOGUE;
 
 /// The dead-letter reason codes, so every series exists (at 0) from the start.
 pub const DEAD_LETTER_REASONS: [&str; 6] = DecodeError::CODES;
@@ -24,6 +24,7 @@ pub struct Metrics {
     registry: Registry,
     events_consumed: IntCounter,
     outcomes: [IntCounter; 3],
+    alerts: [IntCounter; 3],
     findings: FxHashMap<&'static str, [IntCounter; 3]>,
     findings_vec: IntCounterVec,
     dead_letters: IntCounterVec,
@@ -49,6 +50,15 @@ impl Metrics {
                 "Screening outcomes acknowledged by the broker, by verdict.",
             ),
             &["verdict"],
+        )
+        .expect("valid metric");
+        let alerts_vec = IntCounterVec::new(
+            Opts::new(
+                "traction_screen_alerts_total",
+                "Alerts acknowledged by the broker on the alerts topic, by the first alert-policy \
+                 condition that matched (rule, verdict, risk_score).",
+            ),
+            &["condition"],
         )
         .expect("valid metric");
         let findings_vec = IntCounterVec::new(
@@ -135,6 +145,7 @@ impl Metrics {
         for collector in [
             Box::new(events_consumed.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(outcomes_vec.clone()),
+            Box::new(alerts_vec.clone()),
             Box::new(findings_vec.clone()),
             Box::new(dead_letters.clone()),
             Box::new(processing_seconds.clone()),
@@ -154,6 +165,7 @@ impl Metrics {
             dead_letters.with_label_values(&[reason]);
         }
         let outcomes = Verdict::ALL.map(|v| outcomes_vec.with_label_values(&[v.as_str()]));
+        let alerts = AlertCondition::ALL.map(|c| alerts_vec.with_label_values(&[c.as_str()]));
         let findings = CATALOGUE
             .iter()
             .map(|rule| {
@@ -168,6 +180,7 @@ impl Metrics {
             registry,
             events_consumed,
             outcomes,
+            alerts,
             findings,
             findings_vec,
             dead_letters,
@@ -205,6 +218,15 @@ impl Metrics {
         self.outcomes[verdict as usize].inc();
         self.processing_seconds
             .observe(since_consumed.as_secs_f64());
+    }
+
+    /// The broker acknowledged an alert (with the outcome it copies).
+    pub fn alert_delivered(&self, condition: AlertCondition) {
+        self.alerts[condition as usize].inc();
+    }
+
+    pub fn alerts_total(&self, condition: AlertCondition) -> u64 {
+        self.alerts[condition as usize].get()
     }
 
     /// The broker acknowledged a dead letter.
@@ -324,7 +346,10 @@ fn register_process_and_build(registry: &Registry, rule_pack_version: &str) {
     )
     .expect("valid metric");
     build_info
-        .with_label_values(&[crate::pipeline::ENGINE_VERSION, rule_pack_version])
+        .with_label_values(&[
+            traction_screen_core::pipeline::ENGINE_VERSION,
+            rule_pack_version,
+        ])
         .set(1);
     registry
         .register(Box::new(build_info))
@@ -334,17 +359,9 @@ fn register_process_and_build(registry: &Registry, rule_pack_version: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::borrow::Cow;
 
     fn finding(rule_id: &'static str, severity: Severity) -> Finding {
-        Finding {
-            rule_id: Cow::Borrowed(rule_id),
-            severity,
-            line_number: None,
-            message: String::new(),
-            remediation: None,
-            reference: None,
-        }
+        traction_screen_core::testing::finding(rule_id, severity, None)
     }
 
     #[test]
@@ -353,6 +370,9 @@ mod tests {
         for name in [
             "traction_screen_events_consumed_total",
             "traction_screen_outcomes_total{verdict=\"FAIL\"} 0",
+            "traction_screen_alerts_total{condition=\"rule\"} 0",
+            "traction_screen_alerts_total{condition=\"verdict\"} 0",
+            "traction_screen_alerts_total{condition=\"risk_score\"} 0",
             "traction_screen_findings_total{rule_id=\"TR-001\",severity=\"ERROR\"} 0",
             "traction_screen_dead_letters_total{reason=\"too_large\"} 0",
             "traction_screen_processing_seconds_bucket",
@@ -454,5 +474,22 @@ mod tests {
         assert_eq!(metrics.outcomes_total(Verdict::Fail), 1);
         assert_eq!(metrics.outcomes_total(Verdict::Pass), 0);
         assert_eq!(metrics.dead_letters_by_reason(), vec![("invalid_json", 1)]);
+    }
+
+    #[test]
+    fn alerts_are_counted_by_condition() {
+        let metrics = Metrics::new("2026.1");
+        metrics.alert_delivered(AlertCondition::RiskScore);
+        metrics.alert_delivered(AlertCondition::RiskScore);
+        metrics.alert_delivered(AlertCondition::Rule);
+        assert_eq!(
+            AlertCondition::ALL.map(|c| metrics.alerts_total(c)),
+            [1, 0, 2]
+        );
+        assert!(
+            metrics
+                .render()
+                .contains("traction_screen_alerts_total{condition=\"risk_score\"} 2\n")
+        );
     }
 }

@@ -12,7 +12,26 @@ use std::sync::OnceLock;
 
 use tracing_subscriber::EnvFilter;
 
-use crate::config::LogFormat;
+/// How logs are written (`--log-format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Text on a terminal, JSON otherwise.
+    #[default]
+    Auto,
+    Json,
+    Text,
+}
+
+impl LogFormat {
+    /// Whether logs are JSON, given whether they go to a terminal.
+    pub fn is_json(self, to_terminal: bool) -> bool {
+        match self {
+            Self::Auto => !to_terminal,
+            Self::Json => true,
+            Self::Text => false,
+        }
+    }
+}
 
 /// The default filter of the service.
 pub const SERVICE_FILTER: &str = "info,librdkafka=warn,ureq=warn,ureq_proto=warn,rustls=warn";

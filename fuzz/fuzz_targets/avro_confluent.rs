@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use traction_screen::codec::{Decoder, InputFormat, OutputFormat};
+use traction_screen_core::codec::{Decoder, InputFormat, OutputFormat};
 use traction_screen_fuzz::{decode_and_check, decoder};
 
 static DECODER: LazyLock<Decoder> = LazyLock::new(|| decoder(InputFormat::AvroConfluent));

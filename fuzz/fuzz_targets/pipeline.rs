@@ -5,9 +5,9 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use traction_screen::codec::{ENCOUNTER_SCHEMA, Encoder, OutputFormat};
-use traction_screen::domain::{Source, Timestamp};
-use traction_screen::pipeline::Pipeline;
+use traction_screen_core::codec::{ENCOUNTER_SCHEMA, Encoder, OutputFormat};
+use traction_screen_core::domain::{Source, Timestamp};
+use traction_screen_core::pipeline::{Pipeline, Processed};
 use traction_screen_fuzz::{SCHEMA_ID, check_error};
 
 static PIPELINE: LazyLock<Pipeline> = LazyLock::new(|| {
@@ -37,15 +37,16 @@ fuzz_target!(|data: &[u8]| {
         offset: 0,
     };
     match PIPELINE.process(data, Timestamp(1_767_225_600_000), Some(source)) {
-        Ok(outcome) => {
+        Processed::Screened(screened) => {
             let mut out = Vec::new();
             for encoder in ENCODERS.iter() {
                 out.clear();
                 encoder
-                    .encode_outcome(&outcome, &mut out)
+                    .encode_outcome(&screened.outcome, &mut out)
                     .expect("every outcome encodes");
             }
         }
-        Err(error) => check_error(&error),
+        Processed::Rejected(error) => check_error(&error),
+        Processed::Abandoned => panic!("abandoned without a schema source to give up"),
     }
 });

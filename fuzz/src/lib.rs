@@ -5,11 +5,11 @@
 //! or one of these checks: an error whose reason is not one of the contract's codes, or a
 //! decoded encounter that does not survive being encoded and decoded again.
 
-use traction_screen::codec::container::{self, ContainerError};
-use traction_screen::codec::{
+use traction_screen_core::codec::container::{self, ContainerError};
+use traction_screen_core::codec::{
     DecodeError, Decoder, ENCOUNTER_SCHEMA, Encoder, InputFormat, OutputFormat,
 };
-use traction_screen::domain::Encounter;
+use traction_screen_core::domain::Encounter;
 
 /// The schema id our own schema is registered under for Confluent framing.
 pub const SCHEMA_ID: u32 = 7;

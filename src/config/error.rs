@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::setting::Setting;
+use crate::cli::Setting;
 
 /// Why settings could not be resolved. `Display` is one line and never holds a librdkafka
 /// property's value.
@@ -45,21 +45,18 @@ impl ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = |setting: &Setting, file: &Option<String>| {
-            let (flag, var) = (setting.flag(), setting.env_var());
-            match file {
-                Some(file) => format!("{flag} ({var}, {} in {file})", setting.file_key()),
-                None => format!("{flag} ({var})"),
-            }
-        };
         match self {
             Self::Invalid {
                 setting,
                 file,
                 problem,
-            } => write!(f, "invalid {}: {problem}", names(setting, file)),
+            } => write!(f, "invalid {}: {problem}", setting.names(file.as_deref())),
             Self::Missing { setting, file } => {
-                write!(f, "missing {}: it is required", names(setting, file))
+                write!(
+                    f,
+                    "missing {}: it is required",
+                    setting.names(file.as_deref())
+                )
             }
             Self::UnreadableFile { file, reason } => {
                 write!(f, "cannot read --config {file}: {reason}")

@@ -3,21 +3,20 @@
 //! The file's format follows its name: `.avro` is an Avro object container file whose
 //! blocks are compressed with `--codec` (deflate by default: every Avro reader has it);
 //! `.jsonl`, `.ndjson` and `.json` are JSON Lines, as is any name with `--format json`. The
-//! Kafka-only settings are then not used: clap refuses their flags next to `--output`, and
-//! their variables are ignored, as `--codec`'s is without `--output`.
+//! Kafka-only settings are then not used: their flags are refused next to `--output`, and
+//! their variables are ignored, as `--codec`'s is without `--output` (`Cli::read_from`).
 
 use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
+use traction_screen_core::codec::OutputFormat;
+use traction_screen_core::codec::container::Codec;
 
-use super::layers::{Env, Layers};
-use super::resolve::positive;
-use super::setting::{CODEC, COUNT, FORMAT, OUTPUT, SEED};
+use super::kafka_config;
+use super::resolve::{Resolver, positive};
 use super::{ConfigError, GenerateSettings};
 use crate::cli::GenerateArgs;
-use crate::codec::OutputFormat;
-use crate::codec::container::Codec;
+use crate::cli::setting::{CODEC, COUNT, FORMAT, OUTPUT, SEED};
 
 /// What `generate` does.
 #[derive(Debug)]
@@ -47,30 +46,31 @@ pub enum FileFormat {
 }
 
 impl GenerateTarget {
-    /// Resolves `generate`'s settings from its flags and the process environment.
+    /// Resolves `generate`'s settings from its arguments and the process's
+    /// `TRACTION_SCREEN_KAFKA_CONFIG`.
     pub fn from_args(args: &GenerateArgs) -> Result<Self, ConfigError> {
-        Self::resolve(args, &Env::from_process())
+        Self::resolve(args, kafka_config::variable().as_deref())
     }
 
-    pub fn resolve(args: &GenerateArgs, env: &Env) -> Result<Self, ConfigError> {
-        let layers = Layers { env, file: None };
-        let Some(path) = layers.optional(OUTPUT, args.output.clone(), Ok)? else {
+    pub fn resolve(args: &GenerateArgs, kafka_variable: Option<&str>) -> Result<Self, ConfigError> {
+        let r = Resolver { file: None };
+        let Some(path) = r.optional(OUTPUT, args.output.clone(), Ok)? else {
             if args.codec.is_some() {
                 let problem = "applies to --output FILE.avro only".to_owned();
-                return Err(layers.invalid(CODEC, problem));
+                return Err(r.invalid(CODEC, problem));
             }
-            return GenerateSettings::resolve(args, env).map(Self::Kafka);
+            return GenerateSettings::resolve(args, kafka_variable).map(Self::Kafka);
         };
         Ok(Self::File(GenerateFileSettings {
-            format: layers.file_format(&path, args)?,
+            format: r.file_format(&path, args)?,
             path,
-            count: layers.required(COUNT, args.count, positive)?,
-            seed: layers.or_default(SEED, args.seed, 1, Ok)?,
+            count: r.required(COUNT, args.count, positive)?,
+            seed: r.or_default(SEED, args.seed, 1, Ok)?,
         }))
     }
 }
 
-impl Layers<'_> {
+impl Resolver<'_> {
     fn file_format(&self, path: &Path, args: &GenerateArgs) -> Result<FileFormat, ConfigError> {
         let json = self
             .value(FORMAT, args.format, |format| match format {
@@ -78,7 +78,7 @@ impl Layers<'_> {
                 kafka_only => Err(format!(
                     "{} frames Kafka messages; --output writes an Avro container file \
                      (FILE.avro) or JSON Lines (--format json)",
-                    name(kafka_only)
+                    kafka_only.name()
                 )),
             })?
             .is_some();
@@ -108,10 +108,10 @@ impl Layers<'_> {
                 Err(self.invalid(FORMAT, problem))
             }
             (true, false) => {
-                let codec = self.or_default(CODEC, args.codec, Codec::default(), Ok)?;
+                let codec = args.codec.unwrap_or_default();
                 Ok(FileFormat::AvroContainer(codec))
             }
-            (false, _) => match self.value(CODEC, args.codec, Ok)? {
+            (false, _) => match args.codec {
                 Some(_) => {
                     let problem = format!(
                         "applies to Avro container files (FILE.avro); {} is JSON Lines",
@@ -123,11 +123,4 @@ impl Layers<'_> {
             },
         }
     }
-}
-
-fn name(format: OutputFormat) -> String {
-    format.to_possible_value().map_or_else(
-        || format!("{format:?}"),
-        |value| value.get_name().to_owned(),
-    )
 }

@@ -1,32 +1,31 @@
 //! Settings of `run`, `generate` and `demo`, resolved in layers and parsed into types that
-//! cannot hold invalid values ("parse, don't validate").
+//! cannot hold invalid values ("parse, don't validate"). These types are what the rest of
+//! the service runs on: no setting goes back to text before it reaches librdkafka or HTTP.
 //!
-//! Precedence, per setting, highest first: the command-line flag, the
-//! `TRACTION_SCREEN_<FLAG>` environment variable, the `--config` TOML file (`run` only; keys
-//! are the flag names with underscores), the default. `kafka_config` merges per key in the
-//! same order. Resolution is a function of the parsed
-//! flags, an [`Env`] snapshot and the file, so tests inject all three; only
-//! [`Env::from_process`] and reading the files the settings name touch the outside world.
+//! Precedence, per setting, highest first: the command-line flag, its `TRACTION_SCREEN_<FLAG>`
+//! variable (clap reads both: `crate::cli`), the `--config` TOML file (`run` only; keys are
+//! the flag names with underscores), the default. `kafka_config` merges per key in the same
+//! order. Resolution is a function of the parsed arguments, the file and the one variable
+//! clap does not read (`TRACTION_SCREEN_KAFKA_CONFIG`), so tests hand in all three.
 //!
 //! Every [`ConfigError`] is one line naming the setting the ways a user may have written it.
 //! Values of librdkafka properties are never echoed in errors (they may hold secrets), and
-//! `Debug` redacts the values of keys that look secret.
+//! `Debug` redacts the values of keys that look secret and the registry URL's credentials.
 //!
-//! One concern a file: `values` holds the validated value types, `setting` how each setting
-//! is named, `layers` the lookup through environment and file (`file` parses the TOML file),
-//! `resolve` the settings the commands share, `kafka_config` the per-key merge of librdkafka
-//! properties, `owned` the properties it may not set, `generate_file` what
-//! `generate --output` writes, and `error` the one error type. This file holds the settings
-//! of each command and their resolution.
+//! One concern a file: `values` holds the validated value types (`registry_url` the registry's
+//! URL), `file` the `--config` file's shape, `resolve` the lookup through the layers and the
+//! settings the commands share, `kafka_config` the per-key merge of librdkafka properties,
+//! `owned` the properties it may not set, `generate_file` what `generate --output` writes,
+//! and `error` the one error type. This file holds the settings of each command and their
+//! resolution.
 
 mod error;
 mod file;
 mod generate_file;
 mod kafka_config;
-mod layers;
 mod owned;
+mod registry_url;
 mod resolve;
-mod setting;
 mod values;
 
 #[cfg(test)]
@@ -36,26 +35,30 @@ use std::net::SocketAddr;
 use std::num::{NonZeroU16, NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::time::Duration;
 
-use crate::cli::{DemoArgs, GenerateArgs, RunArgs};
-use crate::codec::{InputFormat, OutputFormat};
-use crate::runtime::startup::DEFAULT_STARTUP_TIMEOUT;
+use traction_screen_core::codec::{InputFormat, OutputFormat};
 
+pub use crate::cli::setting::{ADMIN_ADDR, ALERTS_TOPIC, DLQ_TOPIC, INPUT_TOPIC, OUTPUT_TOPIC};
 pub use error::ConfigError;
 pub use file::ConfigFile;
 pub use generate_file::{FileFormat, GenerateFileSettings, GenerateTarget};
-pub use kafka_config::{KafkaConfig, looks_secret};
-pub use layers::Env;
-pub use setting::{ADMIN_ADDR, ALERTS_TOPIC, DLQ_TOPIC, INPUT_TOPIC, OUTPUT_TOPIC, Setting};
-pub use values::{Brokers, LogFormat, RegistryUrl, RulePackFile, TopicName};
+pub use kafka_config::{KafkaConfig, Role, looks_secret, scoped};
+pub use registry_url::RegistryUrl;
+pub use values::{Brokers, RulePackFile, TopicName};
 
-use layers::Layers;
+use crate::cli::setting::*;
+use crate::cli::{DemoArgs, GenerateArgs, RunArgs};
+use crate::telemetry::LogFormat;
 use owned::{GENERATE_RESERVED, RUN_RESERVED};
-use resolve::{non_empty, positive, positive_u32};
-use setting::*;
+use resolve::{Resolver, non_empty, positive, positive_u32};
+
+/// How long start-up waits for the brokers to answer unless `--startup-timeout` says
+/// otherwise.
+pub const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(15);
 
 // ---- settings ----------------------------------------------------------------------
 
-/// Settings of `traction-screen run`.
+/// Settings of `traction-screen run`: the service. `demo` runs the service with settings of
+/// this type too, resolved the same way ([`RunSettings::for_demo`]).
 #[derive(Debug)]
 pub struct RunSettings {
     pub brokers: Brokers,
@@ -97,7 +100,7 @@ pub struct Tuning {
     pub log_format: LogFormat,
 }
 
-/// Settings of `traction-screen generate`.
+/// Settings of `traction-screen generate` (to Kafka).
 #[derive(Debug)]
 pub struct GenerateSettings {
     pub brokers: Brokers,
@@ -125,52 +128,83 @@ pub struct DemoSettings {
 // ---- resolution ----------------------------------------------------------------------
 
 impl RunSettings {
-    /// Resolves `run`'s settings from its flags, the process environment and the
-    /// `--config` file, reading the rule pack the settings name.
+    /// Resolves `run`'s settings from its arguments, the `--config` file they name and the
+    /// process's `TRACTION_SCREEN_KAFKA_CONFIG`, reading the rule pack the settings name.
     pub fn from_args(args: &RunArgs) -> Result<Self, ConfigError> {
-        Self::resolve(args, &Env::from_process())
+        Self::resolve(args, kafka_config::variable().as_deref())
     }
 
-    /// As [`from_args`](Self::from_args), with the environment given.
-    pub fn resolve(args: &RunArgs, env: &Env) -> Result<Self, ConfigError> {
-        // The file's own path comes from the layers above it.
-        let above_file = Layers { env, file: None };
-        let path = above_file.optional(CONFIG, args.config.clone(), Ok)?;
+    /// As [`from_args`](Self::from_args), with the `TRACTION_SCREEN_KAFKA_CONFIG` value given.
+    pub fn resolve(args: &RunArgs, kafka_variable: Option<&str>) -> Result<Self, ConfigError> {
+        let no_file = Resolver { file: None };
+        let path = no_file.optional(CONFIG, args.config.clone(), Ok)?;
         let file = path.map(|path| ConfigFile::load(&path)).transpose()?;
-        Self::from_layers(
-            args,
-            &Layers {
-                env,
-                file: file.as_ref(),
-            },
-        )
+        Self::from_layers(args, kafka_variable, file.as_ref())
     }
 
-    fn from_layers(args: &RunArgs, layers: &Layers) -> Result<Self, ConfigError> {
-        let brokers = layers.brokers(&args.brokers)?;
-        let group_id = layers.or_default(
-            GROUP_ID,
-            args.group_id.clone(),
-            "traction-screen".into(),
-            non_empty,
-        )?;
-        let topics = layers.topics(args)?;
-        let schema_registry_url = layers.registry_url(&args.schema_registry_url)?;
+    /// The settings of the demo's service, resolved like `run`'s from its own command line:
+    /// the in-process cluster's `brokers`, the demo's group and topics, its admin address and
+    /// tuning.
+    pub fn for_demo(
+        brokers: &str,
+        demo: &DemoSettings,
+        group_id: &str,
+        topics: [&str; 4],
+    ) -> Result<Self, ConfigError> {
+        let [input, output, dlq, alerts] = topics.map(|topic| Some(topic.to_owned()));
+        let args = RunArgs {
+            brokers: Some(brokers.to_owned()),
+            group_id: Some(group_id.to_owned()),
+            input_topic: input,
+            output_topic: output,
+            dlq_topic: dlq,
+            alerts_topic: alerts,
+            ..RunArgs::default()
+        };
+        let settings = Self::from_layers(&args, None, None)?;
+        Ok(Self {
+            admin_addr: demo.admin_addr,
+            tuning: demo.tuning,
+            ..settings
+        })
+    }
+
+    fn from_layers(
+        args: &RunArgs,
+        kafka_variable: Option<&str>,
+        file: Option<&ConfigFile>,
+    ) -> Result<Self, ConfigError> {
+        let r = Resolver { file };
+        let brokers = args.brokers.clone().or_else(|| {
+            let listed = file?.brokers.as_ref()?;
+            Some(listed.0.0.clone())
+        });
+        let brokers = r.brokers(brokers)?;
+        let group_id = r.pick(&args.group_id, |f| &f.group_id);
+        let group_id = r.or_default(GROUP_ID, group_id, "traction-screen".into(), non_empty)?;
+        let topics = r.topics(args)?;
+        let url = r.pick(&args.schema_registry_url, |f| &f.schema_registry_url);
+        let schema_registry_url = r.registry_url(url)?;
         let has_registry = schema_registry_url.is_some();
-        let confluent = (InputFormat::AvroConfluent, has_registry);
-        let input_format = layers.format(
+        let input_format = r.format(
             INPUT_FORMAT,
-            args.input_format,
+            r.pick(&args.input_format, |f| &f.input_format),
             InputFormat::Auto,
-            confluent,
+            (InputFormat::AvroConfluent, has_registry),
         )?;
         let default_output = match has_registry {
             true => OutputFormat::AvroConfluent,
             false => OutputFormat::AvroSingleObject,
         };
-        let confluent = (OutputFormat::AvroConfluent, has_registry);
-        let output_format =
-            layers.format(OUTPUT_FORMAT, args.output_format, default_output, confluent)?;
+        let output_format = r.format(
+            OUTPUT_FORMAT,
+            r.pick(&args.output_format, |f| &f.output_format),
+            default_output,
+            (OutputFormat::AvroConfluent, has_registry),
+        )?;
+        let idempotence = r.pick(&args.producer_idempotence, |f| &f.producer_idempotence);
+        let startup_timeout = r.pick(&args.startup_timeout, |f| &f.startup_timeout);
+        let rule_pack = r.pick(&args.rule_pack, |f| &f.rule_pack);
         Ok(Self {
             brokers,
             group_id,
@@ -178,71 +212,85 @@ impl RunSettings {
             input_format,
             output_format,
             schema_registry_url,
-            admin_addr: layers.admin_addr(&args.admin_addr)?,
-            kafka_config: layers.kafka_config(&args.kafka_config, RUN_RESERVED)?,
-            producer_idempotence: layers.or_default(
-                PRODUCER_IDEMPOTENCE,
-                args.producer_idempotence,
-                true,
-                Ok,
-            )?,
-            startup_timeout: layers.or_default(
+            admin_addr: r.admin_addr(r.pick(&args.admin_addr, |f| &f.admin_addr))?,
+            kafka_config: r.kafka_config(&args.kafka_config, kafka_variable, RUN_RESERVED)?,
+            producer_idempotence: r.or_default(PRODUCER_IDEMPOTENCE, idempotence, true, Ok)?,
+            startup_timeout: r.or_default(
                 STARTUP_TIMEOUT,
-                args.startup_timeout,
+                startup_timeout,
                 DEFAULT_STARTUP_TIMEOUT.as_secs(),
                 |n| positive(n).map(|n| Duration::from_secs(n.get())),
             )?,
-            rule_pack: layers.optional(RULE_PACK, args.rule_pack.clone(), |path| {
-                RulePackFile::load(&path)
-            })?,
-            tuning: layers.tuning(&args.tuning)?,
+            rule_pack: r.optional(RULE_PACK, rule_pack, |path| RulePackFile::load(&path))?,
+            tuning: r.tuning(&args.tuning)?,
         })
     }
 }
 
 impl GenerateSettings {
-    /// Resolves `generate`'s settings from its flags and the process environment.
+    /// Resolves `generate`'s settings from its arguments and the process's
+    /// `TRACTION_SCREEN_KAFKA_CONFIG`.
     pub fn from_args(args: &GenerateArgs) -> Result<Self, ConfigError> {
-        Self::resolve(args, &Env::from_process())
+        Self::resolve(args, kafka_config::variable().as_deref())
     }
 
-    pub fn resolve(args: &GenerateArgs, env: &Env) -> Result<Self, ConfigError> {
-        let layers = Layers { env, file: None };
-        let brokers = layers.brokers(&args.brokers)?;
-        let schema_registry_url = layers.registry_url(&args.schema_registry_url)?;
+    pub fn resolve(args: &GenerateArgs, kafka_variable: Option<&str>) -> Result<Self, ConfigError> {
+        let r = Resolver { file: None };
+        let brokers = r.brokers(args.brokers.clone())?;
+        let schema_registry_url = r.registry_url(args.schema_registry_url.clone())?;
         let confluent = (OutputFormat::AvroConfluent, schema_registry_url.is_some());
         Ok(Self {
             brokers,
-            topic: layers.or_default(TOPIC, args.topic.clone(), "encounters".into(), |name| {
+            topic: r.or_default(TOPIC, args.topic.clone(), "encounters".into(), |name| {
                 TopicName::parse(&name)
             })?,
-            count: layers.required(COUNT, args.count, positive)?,
-            rate: layers.value(RATE, args.rate, positive_u32)?,
-            format: layers.format(FORMAT, args.format, OutputFormat::Json, confluent)?,
-            seed: layers.or_default(SEED, args.seed, 1, Ok)?,
+            count: r.required(COUNT, args.count, positive)?,
+            rate: r.value(RATE, args.rate, positive_u32)?,
+            format: r.format(FORMAT, args.format, OutputFormat::Json, confluent)?,
+            seed: r.or_default(SEED, args.seed, 1, Ok)?,
             schema_registry_url,
-            kafka_config: layers.kafka_config(&args.kafka_config, GENERATE_RESERVED)?,
+            kafka_config: r.kafka_config(&args.kafka_config, kafka_variable, GENERATE_RESERVED)?,
+        })
+    }
+}
+
+/// The connection of a command that only reads topics (`report`): validated like
+/// `generate`'s (brokers, `--kafka-config` checked by librdkafka, values never echoed).
+#[derive(Clone, Debug)]
+pub struct ReaderSettings {
+    pub brokers: Brokers,
+    pub kafka_config: KafkaConfig,
+    pub schema_registry_url: Option<RegistryUrl>,
+}
+
+impl ReaderSettings {
+    pub fn resolve(
+        brokers: &str,
+        kafka_config: &[String],
+        schema_registry_url: Option<&str>,
+    ) -> Result<Self, ConfigError> {
+        let r = Resolver { file: None };
+        Ok(Self {
+            brokers: r.brokers(Some(brokers.to_owned()))?,
+            kafka_config: r.kafka_config(kafka_config, None, GENERATE_RESERVED)?,
+            schema_registry_url: r.registry_url(schema_registry_url.map(str::to_owned))?,
         })
     }
 }
 
 impl DemoSettings {
-    /// Resolves `demo`'s settings from its flags and the process environment.
+    /// Resolves `demo`'s settings from its arguments.
     pub fn from_args(args: &DemoArgs) -> Result<Self, ConfigError> {
-        Self::resolve(args, &Env::from_process())
-    }
-
-    pub fn resolve(args: &DemoArgs, env: &Env) -> Result<Self, ConfigError> {
-        let layers = Layers { env, file: None };
+        let r = Resolver { file: None };
         let partitions = |n| {
             NonZeroU16::try_from(positive(n)?).map_err(|_| format!("{n} is more than {}", u16::MAX))
         };
         Ok(Self {
-            events: layers.or_default(EVENTS, args.events, 30_000, positive)?,
-            rate: layers.or_default(RATE, args.rate, 5_000, positive_u32)?,
-            admin_addr: layers.admin_addr(&args.admin_addr)?,
-            partitions: layers.or_default(PARTITIONS, args.partitions, 6, partitions)?,
-            tuning: layers.tuning(&args.tuning)?,
+            events: r.or_default(EVENTS, args.events, 30_000, positive)?,
+            rate: r.or_default(RATE, args.rate, 5_000, positive_u32)?,
+            admin_addr: r.admin_addr(args.admin_addr.clone())?,
+            partitions: r.or_default(PARTITIONS, args.partitions, 6, partitions)?,
+            tuning: r.tuning(&args.tuning)?,
         })
     }
 }

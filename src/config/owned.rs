@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::runtime::kafka;
+use super::kafka_config::scoped;
 
 /// A librdkafka property the service sets itself and relies on: `--kafka-config` may not
 /// set it, whatever its `consumer.`/`producer.` prefix, except to a value `allowed` takes
@@ -101,7 +101,7 @@ pub(super) const GENERATE_RESERVED: Reserved = &[
 /// The first property of `merged` that `reserved` refuses, as the problem to report.
 pub(super) fn refused(merged: &BTreeMap<String, String>, reserved: Reserved) -> Option<String> {
     merged.iter().find_map(|(key, value)| {
-        let (_, property) = kafka::scoped(key);
+        let (_, property) = scoped(key);
         let owner = reserved.iter().find(|owned| owned.property == property)?;
         (!(owner.allowed)(value)).then(|| format!("{key:?} {}", owner.why))
     })

@@ -1,67 +1,122 @@
-//! The settings more than one command shares, each read from the layers and parsed: brokers,
-//! the registry URL, the admin address, the topics, a wire format and the tuning knobs; and
-//! the small parsers the commands' own settings go through.
+//! Resolving a setting below the command line: the flag or its variable (clap merged those),
+//! else the `--config` file's value, else the default; then one parse into a valid value,
+//! whose problem names the setting. And the settings more than one command shares: brokers,
+//! the registry URL, the admin address, the topics, a wire format and the tuning knobs.
 
 use std::net::SocketAddr;
 use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::error::ConfigError;
-use super::layers::{Layers, Listed, Raw};
-use super::setting::*;
-use super::values::{Brokers, LogFormat, RegistryUrl, TopicName};
+use super::file::{ConfigFile, FileValue};
+use super::registry_url::RegistryUrl;
+use super::values::{Brokers, TopicName};
 use super::{Topics, Tuning};
+use crate::cli::setting::*;
 use crate::cli::{RunArgs, TuningArgs};
+use crate::telemetry::LogFormat;
 
 const DEFAULT_ADMIN_ADDR: &str = "127.0.0.1:9464";
 
-impl Layers<'_> {
-    pub(super) fn brokers(&self, flag: &Option<String>) -> Result<Brokers, ConfigError> {
-        self.required(BROKERS, flag.clone().map(Listed), |list| {
-            Brokers::parse(&list.0)
-        })
+/// The layers below the command line: the `--config` file, if any (only `run` has one).
+#[derive(Clone, Copy)]
+pub(super) struct Resolver<'a> {
+    pub(super) file: Option<&'a ConfigFile>,
+}
+
+impl<'a> Resolver<'a> {
+    pub(super) fn invalid(&self, setting: Setting, problem: String) -> ConfigError {
+        ConfigError::Invalid {
+            setting,
+            file: self.file.map(|file| file.name.clone()),
+            problem,
+        }
+    }
+
+    /// The command line's value (flag or variable), else the file's.
+    pub(super) fn pick<T: Clone + 'a>(
+        &self,
+        given: &Option<T>,
+        in_file: impl FnOnce(&'a ConfigFile) -> &'a Option<FileValue<T>>,
+    ) -> Option<T> {
+        given
+            .clone()
+            .or_else(|| in_file(self.file?).as_ref().map(|value| value.0.clone()))
+    }
+
+    pub(super) fn value<R, T>(
+        &self,
+        setting: Setting,
+        raw: Option<R>,
+        parse: impl FnOnce(R) -> Result<T, String>,
+    ) -> Result<Option<T>, ConfigError> {
+        raw.map(|raw| parse(raw).map_err(|problem| self.invalid(setting, problem)))
+            .transpose()
+    }
+
+    pub(super) fn required<R, T>(
+        &self,
+        setting: Setting,
+        raw: Option<R>,
+        parse: impl FnOnce(R) -> Result<T, String>,
+    ) -> Result<T, ConfigError> {
+        let missing = || ConfigError::Missing {
+            setting,
+            file: self.file.map(|file| file.name.clone()),
+        };
+        self.value(setting, raw, parse)?.ok_or_else(missing)
+    }
+
+    /// The default goes through `parse` like any other value: one path to a valid setting.
+    pub(super) fn or_default<R, T>(
+        &self,
+        setting: Setting,
+        raw: Option<R>,
+        default: R,
+        parse: impl FnOnce(R) -> Result<T, String>,
+    ) -> Result<T, ConfigError> {
+        let raw = raw.unwrap_or(default);
+        parse(raw).map_err(|problem| self.invalid(setting, problem))
+    }
+
+    /// An optional setting. An empty value unsets it, so a flag or variable can undo what a
+    /// lower layer set.
+    pub(super) fn optional<R: Blank, T>(
+        &self,
+        setting: Setting,
+        raw: Option<R>,
+        parse: impl FnOnce(R) -> Result<T, String>,
+    ) -> Result<Option<T>, ConfigError> {
+        self.value(setting, raw.filter(|raw| !raw.is_blank()), parse)
+    }
+
+    pub(super) fn brokers(&self, raw: Option<String>) -> Result<Brokers, ConfigError> {
+        self.required(BROKERS, raw, |list| Brokers::parse(&list))
     }
 
     pub(super) fn registry_url(
         &self,
-        flag: &Option<String>,
+        raw: Option<String>,
     ) -> Result<Option<RegistryUrl>, ConfigError> {
-        self.optional(SCHEMA_REGISTRY_URL, flag.clone(), |url| {
-            RegistryUrl::parse(&url)
-        })
+        self.optional(SCHEMA_REGISTRY_URL, raw, |url| RegistryUrl::parse(&url))
     }
 
-    pub(super) fn admin_addr(&self, flag: &Option<String>) -> Result<SocketAddr, ConfigError> {
-        self.or_default(
-            ADMIN_ADDR,
-            flag.clone(),
-            DEFAULT_ADMIN_ADDR.into(),
-            socket_addr,
-        )
+    pub(super) fn admin_addr(&self, raw: Option<String>) -> Result<SocketAddr, ConfigError> {
+        self.or_default(ADMIN_ADDR, raw, DEFAULT_ADMIN_ADDR.into(), socket_addr)
     }
 
     pub(super) fn topics(&self, args: &RunArgs) -> Result<Topics, ConfigError> {
         let name = |name: String| TopicName::parse(&name);
+        let input = self.pick(&args.input_topic, |f| &f.input_topic);
+        let output = self.pick(&args.output_topic, |f| &f.output_topic);
+        let dlq = self.pick(&args.dlq_topic, |f| &f.dlq_topic);
+        let alerts = self.pick(&args.alerts_topic, |f| &f.alerts_topic);
         let topics = Topics {
-            input: self.or_default(
-                INPUT_TOPIC,
-                args.input_topic.clone(),
-                "encounters".into(),
-                name,
-            )?,
-            output: self.or_default(
-                OUTPUT_TOPIC,
-                args.output_topic.clone(),
-                "screening-outcomes".into(),
-                name,
-            )?,
-            dlq: self.or_default(
-                DLQ_TOPIC,
-                args.dlq_topic.clone(),
-                "encounters-dlq".into(),
-                name,
-            )?,
-            alerts: self.optional(ALERTS_TOPIC, args.alerts_topic.clone(), name)?,
+            input: self.or_default(INPUT_TOPIC, input, "encounters".into(), name)?,
+            output: self.or_default(OUTPUT_TOPIC, output, "screening-outcomes".into(), name)?,
+            dlq: self.or_default(DLQ_TOPIC, dlq, "encounters-dlq".into(), name)?,
+            alerts: self.optional(ALERTS_TOPIC, alerts, name)?,
         };
         // Each role is checked against the roles before it, so the error names the setting
         // of lower standing.
@@ -84,14 +139,14 @@ impl Layers<'_> {
 
     /// A wire format. `confluent` is the Confluent-framed value and whether a registry is
     /// set: that framing carries schema ids only a registry resolves.
-    pub(super) fn format<F: Raw + PartialEq>(
+    pub(super) fn format<F: PartialEq>(
         &self,
         setting: Setting,
-        flag: Option<F>,
+        raw: Option<F>,
         default: F,
         (confluent, has_registry): (F, bool),
     ) -> Result<F, ConfigError> {
-        self.or_default(setting, flag, default, |format| {
+        self.or_default(setting, raw, default, |format| {
             if format == confluent && !has_registry {
                 Err("avro-confluent needs --schema-registry-url".to_owned())
             } else {
@@ -104,28 +159,40 @@ impl Layers<'_> {
         let parallelism = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
         let seconds = |n| positive(n).map(|n| Duration::from_secs(n.get()));
         let millis = |n| positive(n).map(|n| Duration::from_millis(n.get()));
+        let max_in_flight = self.pick(&args.max_in_flight, |f| &f.max_in_flight);
+        let drain_timeout = self.pick(&args.drain_timeout, |f| &f.drain_timeout);
+        let commit_interval = self.pick(&args.commit_interval_ms, |f| &f.commit_interval_ms);
+        let workers = self.pick(&args.workers, |f| &f.workers);
+        let log_format = self.pick(&args.log_format, |f| &f.log_format);
         Ok(Tuning {
-            max_in_flight: self.or_default(
-                MAX_IN_FLIGHT,
-                args.max_in_flight,
-                10_000,
-                positive_usize,
-            )?,
-            drain_timeout: self.or_default(DRAIN_TIMEOUT, args.drain_timeout, 30, seconds)?,
-            commit_interval: self.or_default(
-                COMMIT_INTERVAL_MS,
-                args.commit_interval_ms,
-                1_000,
-                millis,
-            )?,
+            max_in_flight: self.or_default(MAX_IN_FLIGHT, max_in_flight, 10_000, positive_usize)?,
+            drain_timeout: self.or_default(DRAIN_TIMEOUT, drain_timeout, 30, seconds)?,
+            commit_interval: self.or_default(COMMIT_INTERVAL_MS, commit_interval, 1_000, millis)?,
             workers: self.or_default(
                 WORKERS,
-                args.workers,
+                workers,
                 u64::try_from(parallelism).unwrap_or(1),
                 positive_usize,
             )?,
-            log_format: self.or_default(LOG_FORMAT, args.log_format, LogFormat::Auto, Ok)?,
+            log_format: self.or_default(LOG_FORMAT, log_format, LogFormat::Auto, Ok)?,
         })
+    }
+}
+
+/// A raw value that may be empty: empty unsets an optional setting.
+pub(super) trait Blank {
+    fn is_blank(&self) -> bool;
+}
+
+impl Blank for String {
+    fn is_blank(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl Blank for PathBuf {
+    fn is_blank(&self) -> bool {
+        self.as_os_str().is_empty()
     }
 }
 

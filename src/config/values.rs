@@ -7,37 +7,14 @@ use std::net::Ipv6Addr;
 use std::num::NonZeroU16;
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
-
-use crate::rules::RulePack;
-
-/// How logs are written (`--log-format`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    /// Text on a terminal, JSON otherwise.
-    #[default]
-    Auto,
-    Json,
-    Text,
-}
-
-impl LogFormat {
-    /// Whether logs are JSON, given whether they go to a terminal.
-    pub fn is_json(self, to_terminal: bool) -> bool {
-        match self {
-            Self::Auto => !to_terminal,
-            Self::Json => true,
-            Self::Text => false,
-        }
-    }
-}
+use traction_screen_core::rules::RulePack;
 
 /// Kafka bootstrap servers: at least one `HOST:PORT`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Brokers(Vec<String>);
 
 impl Brokers {
-    pub(super) fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, String> {
         let items = split_list(text)?;
         match items.iter().find(|item| !is_host_port(item)) {
             Some(bad) => Err(format!("{bad:?} is not HOST:PORT")),
@@ -53,12 +30,12 @@ impl Brokers {
 
 /// A valid Kafka topic name: 1-249 characters from `A-Z a-z 0-9 . _ -`, not `.` or `..`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TopicName(pub(super) String);
+pub struct TopicName(String);
 
 impl TopicName {
     const MAX_LEN: usize = 249;
 
-    pub(super) fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, String> {
         let valid_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
         if text.is_empty() {
             Err(format!("{text:?} is empty"))
@@ -87,72 +64,6 @@ impl TopicName {
 impl fmt::Display for TopicName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// An `http://` or `https://` URL with a host and no query, without a trailing `/` (request
-/// paths are appended to it). `Debug` and `Display` hide the user-info part, which may hold
-/// credentials; problems never quote the URL for the same reason.
-#[derive(Clone, PartialEq, Eq)]
-pub struct RegistryUrl(String);
-
-impl RegistryUrl {
-    pub(super) fn parse(text: &str) -> Result<Self, String> {
-        let rest = ["http://", "https://"]
-            .iter()
-            .find_map(|scheme| {
-                let head = text.get(..scheme.len())?;
-                head.eq_ignore_ascii_case(scheme)
-                    .then(|| &text[scheme.len()..])
-            })
-            .ok_or("not an http:// or https:// URL")?;
-        if text.contains(|c: char| matches!(c, '?' | '#') || c.is_whitespace()) {
-            return Err("a query, a fragment or a space is not allowed".to_owned());
-        }
-        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        if path.contains('@') {
-            // An unencoded '/' in a password leaves the rest of it in the path.
-            return Err("'@' after the host: percent-encode '/' in credentials".to_owned());
-        }
-        let host_port = authority
-            .rsplit_once('@')
-            .map_or(authority, |(_, host)| host);
-        let valid = match host_port.rsplit_once(':') {
-            // An IPv6 host has colons of its own: a port follows the closing bracket.
-            Some((host, port)) if !host_port.ends_with(']') => is_host(host) && is_port(port),
-            _ => is_host(host_port),
-        };
-        match valid {
-            true => Ok(Self(text.trim_end_matches('/').to_owned())),
-            false => Err("no valid HOST[:PORT] after the scheme".to_owned()),
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    fn redacted(&self) -> String {
-        let Some((scheme, rest)) = self.0.split_once("://") else {
-            return self.0.clone();
-        };
-        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        match rest[..authority_end].rfind('@') {
-            Some(at) => format!("{scheme}://***{}", &rest[at..]),
-            None => self.0.clone(),
-        }
-    }
-}
-
-impl fmt::Debug for RegistryUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RegistryUrl({:?})", self.redacted())
-    }
-}
-
-impl fmt::Display for RegistryUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.redacted())
     }
 }
 

@@ -4,8 +4,8 @@
 
 use rdkafka::message::{Header, Headers, OwnedHeaders};
 
-use crate::codec::DecodeError;
-use crate::domain::Timestamp;
+use traction_screen_core::codec::DecodeError;
+use traction_screen_core::domain::Timestamp;
 
 /// Where a rejected message came from.
 pub struct Origin<'a> {
@@ -62,7 +62,7 @@ pub fn header_text(headers: &impl Headers, key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::{Decoder, InputFormat};
+    use traction_screen_core::codec::{Decoder, InputFormat};
 
     #[test]
     fn reason_headers_follow_the_original_ones() {

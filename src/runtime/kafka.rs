@@ -11,7 +11,6 @@
 //!   brokers first answer (start-up reports the last failure once, if it gives up), then
 //!   logged once each, not once per client and retry.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,36 +26,16 @@ use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{debug, error, info, warn};
 
-use super::offsets::Partition;
-use super::tracking::{Pending, Shared};
+use super::delivery::Pending;
+use super::ledger::Partition;
+use super::shared::Shared;
+use crate::config::{Brokers, KafkaConfig, Role, RunSettings};
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Role {
-    Consumer,
-    Producer,
-}
-
-/// The client a property is for and the librdkafka property itself: `consumer.X` and
-/// `producer.X` scope property X to one client, any other key goes to both.
-pub fn scoped(key: &str) -> (Option<Role>, &str) {
-    if let Some(property) = key.strip_prefix("consumer.") {
-        (Some(Role::Consumer), property)
-    } else if let Some(property) = key.strip_prefix("producer.") {
-        (Some(Role::Producer), property)
-    } else {
-        (None, key)
-    }
-}
-
-/// A client configuration: our defaults for the role, then the user's properties.
-/// Properties prefixed `consumer.` or `producer.` apply to that client only.
-pub fn client_config(
-    brokers: &str,
-    properties: &BTreeMap<String, String>,
-    role: Role,
-) -> ClientConfig {
+/// A client configuration: our defaults for the role, then the user's properties for it
+/// (see [`KafkaConfig::for_client`]).
+pub fn client_config(brokers: &Brokers, properties: &KafkaConfig, role: Role) -> ClientConfig {
     let mut config = ClientConfig::new();
-    config.set("bootstrap.servers", brokers);
+    config.set("bootstrap.servers", brokers.to_bootstrap_servers());
     match role {
         Role::Consumer => {
             config
@@ -78,14 +57,24 @@ pub fn client_config(
                 .set("compression.type", "lz4");
         }
     }
-    for (key, value) in properties {
-        match scoped(key) {
-            (Some(scope), property) if scope == role => config.set(property, value),
-            (Some(_), _) => continue,
-            (None, property) => config.set(property, value),
-        };
+    for (property, value) in properties.for_client(role) {
+        config.set(property, value);
     }
     config.set_log_level(RDKafkaLogLevel::Warning);
+    config
+}
+
+/// A client of the service: [`client_config`], plus what the service's own settings say
+/// (the consumer's group; the producer's idempotence, which `--kafka-config` may not set).
+pub fn service_client_config(settings: &RunSettings, role: Role) -> ClientConfig {
+    let mut config = client_config(&settings.brokers, &settings.kafka_config, role);
+    match role {
+        Role::Consumer => config.set("group.id", &settings.group_id),
+        Role::Producer => config.set(
+            "enable.idempotence",
+            settings.producer_idempotence.to_string(),
+        ),
+    };
     config
 }
 
@@ -116,28 +105,6 @@ where
             Err((error, _)) => return Err(error),
         }
     }
-}
-
-/// Checks every property against librdkafka itself, as both clients would get them.
-/// The error names the property (as the user wrote it) and librdkafka's reason, never the
-/// value: it may be a secret.
-pub fn validate_properties(properties: &BTreeMap<String, String>) -> Result<(), String> {
-    for role in [Role::Consumer, Role::Producer] {
-        if let Err(error) = client_config("localhost:9092", properties, role).create_native_config()
-        {
-            return Err(match error {
-                KafkaError::ClientConfig(_, description, property, _value) => {
-                    let key = properties
-                        .keys()
-                        .find(|key| scoped(key).1 == property)
-                        .map_or(property.as_str(), String::as_str);
-                    format!("{key}: {description}")
-                }
-                other => other.to_string(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Broker connection failures, as both clients report them. Until the brokers first
@@ -250,10 +217,9 @@ impl ClientContext for ConsumerCtx {
             .any(|broker| broker.state == "UP");
         shared.health.set_broker_up(up);
         if let Some(topic) = statistics.topics.get(&shared.input_topic) {
-            let assigned = shared.tracker();
             for (id, partition) in &topic.partitions {
                 let key = Partition::new(shared.input_topic.clone(), *id);
-                if *id >= 0 && partition.consumer_lag >= 0 && assigned.is_assigned(&key) {
+                if *id >= 0 && partition.consumer_lag >= 0 && shared.ledger.is_assigned(&key) {
                     shared
                         .metrics
                         .consumer_lag(&shared.input_topic, *id, partition.consumer_lag);
@@ -273,18 +239,9 @@ impl ConsumerContext for ConsumerCtx {
     fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         match rebalance {
             Rebalance::Assign(list) => {
-                let mut tracker = self.shared.tracker();
-                for element in list.elements() {
-                    tracker.assign(Partition::new(element.topic(), element.partition()));
-                }
-                self.shared
-                    .health
-                    .set_assigned_partitions(tracker.assigned());
-                info!(
-                    partitions = list.count(),
-                    assigned = tracker.assigned(),
-                    "partitions assigned"
-                );
+                let assigned = self.shared.ledger.assign(partitions_of(list));
+                self.shared.health.set_assigned_partitions(assigned);
+                info!(partitions = list.count(), assigned, "partitions assigned");
             }
             Rebalance::Revoke(_) => {}
             Rebalance::Error(error) => warn!(%error, "rebalance error"),
@@ -302,14 +259,11 @@ impl ConsumerContext for ConsumerCtx {
                 return;
             }
         }
-        let mut tracker = self.shared.tracker();
         for element in offsets.elements() {
             match (element.error(), element.offset()) {
                 (Ok(()), Offset::Offset(offset)) => {
-                    tracker.confirm(
-                        &Partition::new(element.topic(), element.partition()),
-                        offset,
-                    );
+                    let partition = Partition::new(element.topic(), element.partition());
+                    self.shared.ledger.confirm(&partition, offset);
                 }
                 (Err(error), _) => warn!(
                     %error,
@@ -324,53 +278,54 @@ impl ConsumerContext for ConsumerCtx {
 
 impl ConsumerCtx {
     /// Waits (bounded) for the revoked partitions' in-flight messages, commits their
-    /// positions, and forgets them.
+    /// positions, and forgets them. The wait is on the ledger, woken by each
+    /// acknowledgement (delivery reports arrive on the producer's thread meanwhile).
     fn revoke(&self, consumer: &BaseConsumer<Self>, list: &TopicPartitionList) {
         let shared = &self.shared;
-        let partitions: Vec<Partition> = list
-            .elements()
-            .iter()
-            .map(|e| Partition::new(e.topic(), e.partition()))
-            .collect();
+        let partitions: Vec<Partition> = partitions_of(list).collect();
         let deadline = Instant::now() + shared.drain_timeout;
-        loop {
-            let waiting = shared.tracker().in_flight(Some(&partitions));
-            if waiting == 0 {
-                break;
-            }
-            if Instant::now() >= deadline {
-                warn!(
-                    waiting,
-                    "revoke drain timed out; those messages will be screened again by the next owner"
-                );
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(5));
+        let waiting = shared.ledger.wait_drained(Some(&partitions), deadline);
+        if waiting > 0 {
+            warn!(
+                waiting,
+                "revoke drain timed out; those messages will be screened again by the next owner"
+            );
         }
-        let mut commits = TopicPartitionList::new();
-        {
-            let mut tracker = shared.tracker();
-            for partition in &partitions {
-                if let Some(position) = tracker.revoke(partition).and_then(|o| o.position()) {
-                    let _ = commits.add_partition_offset(
-                        &partition.topic,
-                        partition.partition,
-                        Offset::Offset(position),
-                    );
-                }
-                shared
-                    .metrics
-                    .forget_partition(&partition.topic, partition.partition);
-            }
-            shared.health.set_assigned_partitions(tracker.assigned());
+        let positions = shared.ledger.revoke(&partitions);
+        for partition in &partitions {
+            shared
+                .metrics
+                .forget_partition(&partition.topic, partition.partition);
         }
+        shared
+            .health
+            .set_assigned_partitions(shared.ledger.assigned());
         if consumer.assignment_lost() {
             warn!("assignment lost: skipping the commit of revoked partitions");
         } else {
-            commit_sync(consumer, &commits);
+            commit_sync(consumer, &offsets_list(&positions));
         }
         info!(partitions = partitions.len(), "partitions revoked");
     }
+}
+
+fn partitions_of(list: &TopicPartitionList) -> impl Iterator<Item = Partition> + '_ {
+    list.elements()
+        .into_iter()
+        .map(|e| Partition::new(e.topic(), e.partition()))
+}
+
+/// The list librdkafka commits, from positions.
+pub fn offsets_list(positions: &[(Partition, i64)]) -> TopicPartitionList {
+    let mut list = TopicPartitionList::with_capacity(positions.len());
+    for (partition, position) in positions {
+        let _ = list.add_partition_offset(
+            &partition.topic,
+            partition.partition,
+            Offset::Offset(*position),
+        );
+    }
+    list
 }
 
 /// Commits synchronously; only ever called on the consumer thread.
@@ -383,6 +338,9 @@ pub fn commit_sync<C: ConsumerContext>(consumer: &BaseConsumer<C>, offsets: &Top
         Err(error) => warn!(%error, "synchronous offset commit failed"),
     }
 }
+
+/// The service's producer: delivery reports complete the messages' [`Pending`] records.
+pub type ServiceProducer = ThreadedProducer<ProducerCtx>;
 
 pub struct ProducerCtx {
     pub shared: Arc<Shared>,
@@ -419,53 +377,33 @@ impl ProducerContext for ProducerCtx {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::{Cli, Command};
 
-    fn properties(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn valid_properties_pass_for_both_clients() {
-        let props = properties(&[
-            ("security.protocol", "plaintext"),
-            ("consumer.session.timeout.ms", "6000"),
-        ]);
-        assert_eq!(validate_properties(&props), Ok(()));
-    }
-
-    #[test]
-    fn an_unknown_property_is_named_without_its_value() {
-        let props = properties(&[("sasl.pasword", "hunter2")]);
-        assert_eq!(
-            validate_properties(&props),
-            Err("sasl.pasword: No such configuration property: \"sasl.pasword\"".to_owned())
-        );
+    /// `run`'s settings from a command line (no argument holds a space).
+    fn settings(line: &str) -> RunSettings {
+        let argv = ["traction-screen", "run"]
+            .into_iter()
+            .chain(line.split_whitespace());
+        match Cli::read_from(argv).expect("parses").command {
+            Command::Run(args) => RunSettings::resolve(&args, None).expect("valid settings"),
+            other => panic!("expected run, parsed {other:?}"),
+        }
     }
 
     #[test]
     fn a_prefixed_property_applies_to_its_client_only() {
-        let consumer = client_config(
-            "b:9092",
-            &properties(&[("consumer.session.timeout.ms", "6000")]),
-            Role::Consumer,
-        );
-        let producer = client_config(
-            "b:9092",
-            &properties(&[("consumer.session.timeout.ms", "6000")]),
-            Role::Producer,
-        );
+        let settings = settings("--brokers b:9092 --kafka-config consumer.session.timeout.ms=6000");
+        let consumer = service_client_config(&settings, Role::Consumer);
+        let producer = service_client_config(&settings, Role::Producer);
         assert_eq!(consumer.get("session.timeout.ms"), Some("6000"));
         assert_eq!(producer.get("session.timeout.ms"), None);
     }
 
     #[test]
     fn the_clients_are_configured_for_at_least_once() {
-        let none = BTreeMap::new();
-        let consumer = client_config("b:9092", &none, Role::Consumer);
-        let producer = client_config("b:9092", &none, Role::Producer);
+        let settings = settings("--brokers b:9092");
+        let consumer = service_client_config(&settings, Role::Consumer);
+        let producer = service_client_config(&settings, Role::Producer);
         let consumer_keys = [
             "enable.auto.commit",
             "enable.auto.offset.store",
@@ -485,6 +423,14 @@ mod tests {
             ["acks", "enable.idempotence"].map(|key| producer.get(key)),
             [Some("all"), Some("true")]
         );
+        assert_eq!(consumer.get("group.id"), Some("traction-screen"));
+    }
+
+    #[test]
+    fn the_service_gives_the_producer_the_idempotence_setting() {
+        let settings = settings("--brokers k:9092 --producer-idempotence false");
+        let producer = service_client_config(&settings, Role::Producer);
+        assert_eq!(producer.get("enable.idempotence"), Some("false"));
     }
 
     #[test]
@@ -505,12 +451,9 @@ mod tests {
 
     #[test]
     fn user_properties_override_the_defaults() {
-        let producer = client_config(
-            "b:9092",
-            &properties(&[("producer.enable.idempotence", "false")]),
-            Role::Producer,
-        );
-        assert_eq!(producer.get("enable.idempotence"), Some("false"));
+        let settings = settings("--brokers b:9092 --kafka-config producer.linger.ms=50");
+        let producer = service_client_config(&settings, Role::Producer);
+        assert_eq!(producer.get("linger.ms"), Some("50"));
         assert_eq!(producer.get("bootstrap.servers"), Some("b:9092"));
     }
 }

@@ -11,12 +11,8 @@ use rdkafka::client::{Client, ClientContext};
 use rdkafka::metadata::Metadata;
 
 use super::kafka::{ConsumerCtx, ProducerCtx};
-use super::tracking::Shared;
-use super::worker::LoopConfig;
-use crate::config::{ALERTS_TOPIC, ConfigError, DLQ_TOPIC, INPUT_TOPIC, OUTPUT_TOPIC};
-
-/// How long start-up waits for the brokers unless `--startup-timeout` says otherwise.
-pub const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(15);
+use super::shared::Shared;
+use crate::config::{ALERTS_TOPIC, ConfigError, DLQ_TOPIC, INPUT_TOPIC, OUTPUT_TOPIC, RunSettings};
 
 /// Waits (at most `startup_timeout`) for the brokers to describe the topics, and fails fast
 /// when they do not answer or a topic is missing; a missing topic is a configuration error
@@ -25,36 +21,37 @@ pub const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(15);
 pub(super) fn check_topics(
     consumer: &Client<ConsumerCtx>,
     producer: &Client<ProducerCtx>,
-    config: &LoopConfig,
+    settings: &RunSettings,
     shared: &Shared,
 ) -> anyhow::Result<bool> {
     let started = Instant::now();
-    let deadline = started + config.startup_timeout;
+    let deadline = started + settings.startup_timeout;
     let exists = |metadata: Metadata| {
         metadata
             .topics()
             .first()
             .is_some_and(|t| t.error().is_none() && !t.partitions().is_empty())
     };
-    let Some(input) = metadata(consumer, &config.input_topic, deadline, shared) else {
-        return not_started(config, shared, started.elapsed());
+    let topics = &settings.topics;
+    let Some(input) = metadata(consumer, topics.input.as_str(), deadline, shared) else {
+        return not_started(settings, shared, started.elapsed());
     };
     // A broker answered (statistics keep this current from now on).
     shared.broker_errors.answered();
     shared.health.set_broker_up(true);
     if !exists(input) {
-        let problem = format!("topic {} does not exist", config.input_topic);
+        let problem = format!("topic {} does not exist", topics.input);
         return Err(ConfigError::refused(INPUT_TOPIC, problem).into());
     }
     let outputs = [
-        (OUTPUT_TOPIC, Some(&config.output_topic)),
-        (DLQ_TOPIC, Some(&config.dlq_topic)),
-        (ALERTS_TOPIC, config.alerts_topic.as_ref()),
+        (OUTPUT_TOPIC, Some(&topics.output)),
+        (DLQ_TOPIC, Some(&topics.dlq)),
+        (ALERTS_TOPIC, topics.alerts.as_ref()),
     ];
     for (setting, topic) in outputs {
         let Some(topic) = topic else { continue };
-        let Some(metadata) = metadata(producer, topic, deadline, shared) else {
-            return not_started(config, shared, started.elapsed());
+        let Some(metadata) = metadata(producer, topic.as_str(), deadline, shared) else {
+            return not_started(settings, shared, started.elapsed());
         };
         if !exists(metadata) {
             let problem = format!("topic {topic} does not exist and the brokers did not create it");
@@ -91,7 +88,7 @@ fn metadata<C: ClientContext>(
 
 /// Why start-up ended before the brokers answered: a stop asked for (`Ok(false)`), a fatal
 /// client error, or no answer within `--startup-timeout` — said once, with what to check.
-fn not_started(config: &LoopConfig, shared: &Shared, waited: Duration) -> anyhow::Result<bool> {
+fn not_started(settings: &RunSettings, shared: &Shared, waited: Duration) -> anyhow::Result<bool> {
     if let Some(cause) = shared.shutdown.failure() {
         bail!(cause);
     }
@@ -107,7 +104,7 @@ fn not_started(config: &LoopConfig, shared: &Shared, waited: Duration) -> anyhow
         "cannot reach the Kafka brokers at {} (--brokers): no answer in {} s (--startup-timeout); \
          last error: {cause}. Check the addresses, that the brokers are up and reachable from \
          here, and the TLS/SASL settings (--kafka-config security.protocol, ssl.*, sasl.*)",
-        config.brokers,
+        settings.brokers.to_bootstrap_servers(),
         waited.as_secs_f64().round()
     )
 }

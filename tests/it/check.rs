@@ -6,21 +6,21 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use traction_screen::check::{self, CheckFormat, CheckOptions, exit};
-use traction_screen::codec::container::{Codec, write_encounters};
-use traction_screen::codec::json::encounter_to_json;
-use traction_screen::domain::Outcome;
-use traction_screen::testing::clean_encounter;
+use traction_screen_core::codec::container::{Codec, write_encounters};
+use traction_screen_core::codec::json::encounter_to_json;
+use traction_screen_core::domain::Outcome;
+use traction_screen_core::testing::clean_encounter;
 
-fn fixture(path: &str) -> PathBuf {
+pub(super) fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(path)
 }
 
-struct Run {
-    status: u8,
-    out: String,
-    err: String,
+pub(super) struct Run {
+    pub status: u8,
+    pub out: String,
+    pub err: String,
 }
 
 fn check(format: CheckFormat, files: Vec<PathBuf>, stdin: &str) -> Run {
@@ -28,9 +28,15 @@ fn check(format: CheckFormat, files: Vec<PathBuf>, stdin: &str) -> Run {
         format,
         rule_pack: None,
         files,
+        history: true,
     };
+    check_with(&options, stdin)
+}
+
+/// Runs `check` with `options` and `stdin`, in memory.
+pub(super) fn check_with(options: &CheckOptions, stdin: &str) -> Run {
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let status = check::run(&options, &mut stdin.as_bytes(), &mut out, &mut err);
+    let status = check::run(options, &mut stdin.as_bytes(), &mut out, &mut err);
     Run {
         status,
         out: String::from_utf8(out).expect("utf-8 output"),
@@ -38,7 +44,7 @@ fn check(format: CheckFormat, files: Vec<PathBuf>, stdin: &str) -> Run {
     }
 }
 
-fn outcomes(jsonl: &str) -> Vec<Outcome> {
+pub(super) fn outcomes(jsonl: &str) -> Vec<Outcome> {
     jsonl
         .lines()
         .map(|line| serde_json::from_str(line).expect("an outcome per line"))
@@ -234,12 +240,14 @@ fn the_table_shows_findings_and_a_summary_by_verdict_and_rule() {
 fn an_invalid_rule_pack_exits_2_naming_the_entry() {
     let dir = tempfile::tempdir().unwrap();
     let pack = dir.path().join("pack.toml");
-    let text = traction_screen::rules::pack::BUILT_IN.replacen("\"TR-041\" =", "\"TR-099\" =", 1);
+    let text =
+        traction_screen_core::rules::pack::BUILT_IN.replacen("\"TR-041\" =", "\"TR-099\" =", 1);
     std::fs::write(&pack, text).unwrap();
     let options = CheckOptions {
         format: CheckFormat::Jsonl,
         rule_pack: Some(pack),
         files: vec![fixture("examples/encounters.jsonl")],
+        history: true,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let status = check::run(&options, &mut &b""[..], &mut out, &mut err);
@@ -272,7 +280,10 @@ fn the_binary_reads_stdin_and_defaults_to_jsonl_when_piped() {
     assert_eq!(output.status.code(), Some(1));
     let screened = outcomes(&String::from_utf8(output.stdout).unwrap());
     assert_eq!(screened.len(), 1);
-    assert_eq!(screened[0].verdict, traction_screen::domain::Verdict::Fail);
+    assert_eq!(
+        screened[0].verdict,
+        traction_screen_core::domain::Verdict::Fail
+    );
 }
 
 #[test]

@@ -8,15 +8,13 @@ use std::sync::LazyLock;
 use apache_avro::types::Value as AvroValue;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use traction_screen::codec::container::Codec;
-use traction_screen::codec::{
+use traction_screen_core::codec::container::Codec;
+use traction_screen_core::codec::{
     self, DecodeError, Decoder, ENCOUNTER_SCHEMA, Encoder, InputFormat, OUTCOME_SCHEMA,
     OutputFormat, container, limits,
 };
-use traction_screen::domain::{
-    ClaimFrequency, Encounter, Finding, Outcome, Severity, Source, Timestamp, Verdict,
-};
-use traction_screen::testing::{clean_encounter, date, line};
+use traction_screen_core::domain::{ClaimFrequency, Encounter, Outcome};
+use traction_screen_core::testing::{clean_encounter, date, line, sample_outcome};
 
 const EXAMPLES: &str = include_str!("../fixtures/codec/encounters.jsonl");
 /// The id our own schema is registered under in these tests.
@@ -800,40 +798,7 @@ fn a_message_over_one_mebibyte_is_refused_before_parsing() {
 // ---- outcomes --------------------------------------------------------------------------
 
 fn outcome() -> Outcome {
-    Outcome {
-        event_id: "evt-1".into(),
-        claim_id: "CLM-1".into(),
-        patient_id: "pt-1".into(),
-        verdict: Verdict::Fail,
-        risk_score: 50,
-        traction_lines: 1,
-        findings: vec![
-            Finding {
-                rule_id: "TR-001".into(),
-                severity: Severity::Error,
-                line_number: Some(1),
-                message: "97012 billed with 2 units".into(),
-                remediation: Some("Bill one unit per date of service".into()),
-                reference: Some("untimed code, 1 unit/DOS".into()),
-            },
-            Finding {
-                rule_id: "TR-030".into(),
-                severity: Severity::Warning,
-                line_number: None,
-                message: "thoracic traction".into(),
-                remediation: None,
-                reference: None,
-            },
-        ],
-        rule_pack_version: "2026.1".into(),
-        engine_version: "0.1.0".into(),
-        screened_at: Timestamp(1_767_225_600_123),
-        source: Some(Source {
-            topic: "encounters".into(),
-            partition: 3,
-            offset: 42,
-        }),
-    }
+    sample_outcome()
 }
 
 #[test]
@@ -847,7 +812,11 @@ fn an_outcome_encodes_to_json_in_the_contract_shape() {
         r#""remediation":null,"reference":null}],"#,
         r#""rule_pack_version":"2026.1","engine_version":"0.1.0","#,
         r#""screened_at":"2026-01-01T00:00:00.123Z","#,
-        r#""source":{"topic":"encounters","partition":3,"offset":42}}"#
+        r#""source":{"topic":"encounters","partition":3,"offset":42},"#,
+        r#""payer_id":"00882","plan_type":"MEDICARE_PART_B","rendering_npi":"1234567893","#,
+        r#""rendering_discipline":"PHYSICAL_THERAPIST","#,
+        r#""first_date_of_service":"2026-03-02","last_date_of_service":"2026-03-04","#,
+        r#""billed_cents":15000,"at_risk_cents":5000,"alert":null}"#
     );
     assert_eq!(codec::json::outcome_to_json(&outcome()), expected);
     let mut out = b"kept:".to_vec();

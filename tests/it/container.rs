@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use traction_screen::check::{self, CheckFormat, CheckOptions, exit};
-use traction_screen::codec::container::{self, Codec};
-use traction_screen::codec::{Decoder, InputFormat};
-use traction_screen::domain::{Encounter, Outcome};
+use traction_screen_core::codec::container::{self, Codec};
+use traction_screen_core::codec::{Decoder, InputFormat};
+use traction_screen_core::domain::{Encounter, Outcome};
 
 use crate::support::events::comparable;
 
@@ -68,6 +68,7 @@ fn run_check(path: PathBuf) -> (u8, String, String) {
         format: CheckFormat::Jsonl,
         rule_pack: None,
         files: vec![path],
+        history: true,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let status = check::run(&options, &mut &b""[..], &mut out, &mut err);

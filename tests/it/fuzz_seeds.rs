@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use traction_screen::codec::container::{self, Codec, ContainerWriter};
-use traction_screen::codec::{Decoder, Encoder, InputFormat, OutputFormat};
-use traction_screen::domain::Encounter;
+use traction_screen_core::codec::container::{self, Codec, ContainerWriter};
+use traction_screen_core::codec::{Decoder, Encoder, InputFormat, OutputFormat};
+use traction_screen_core::domain::Encounter;
 
 /// The Confluent schema id the fuzz targets register our schema under (fuzz/src/lib.rs).
 const SCHEMA_ID: u32 = 7;
@@ -133,7 +133,7 @@ fn committed() -> BTreeMap<(String, String), Vec<u8>> {
 fn every_committed_fuzz_seed_is_accepted_whole() {
     let decoder = Decoder::new(InputFormat::Auto);
     decoder
-        .register_schema(SCHEMA_ID, traction_screen::codec::ENCOUNTER_SCHEMA)
+        .register_schema(SCHEMA_ID, traction_screen_core::codec::ENCOUNTER_SCHEMA)
         .expect("our schema parses");
     let committed = committed();
     let targets: BTreeSet<&str> = committed.keys().map(|(t, _)| t.as_str()).collect();

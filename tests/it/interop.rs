@@ -6,9 +6,9 @@
 
 use apache_avro::types::Value as AvroValue;
 use serde_json::{Value, json};
-use traction_screen::codec::{self, Decoder, ENCOUNTER_SCHEMA, InputFormat, container};
-use traction_screen::domain::{ClaimFrequency, Discipline, Encounter, PlanType};
-use traction_screen::testing::clean_encounter;
+use traction_screen_core::codec::{self, Decoder, ENCOUNTER_SCHEMA, InputFormat, container};
+use traction_screen_core::domain::{ClaimFrequency, Discipline, Encounter, PlanType};
+use traction_screen_core::testing::clean_encounter;
 
 const EXAMPLES: &str = include_str!("../fixtures/examples/encounters.jsonl");
 

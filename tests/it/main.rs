@@ -1,17 +1,21 @@
 //! The integration test binary: one binary, one module per concern.
 
 mod check;
+mod check_history;
 mod codec;
 mod container;
 mod fixtures;
 mod fuzz_seeds;
 mod interop;
+mod outcome_evolution;
 mod phi;
 mod pipeline;
 mod properties;
 mod registry;
+mod report;
 mod round_trip;
 mod schemas;
+mod settings;
 mod startup;
 mod support;
 mod tansu;

@@ -12,10 +12,10 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
-use traction_screen::codec::container::{Codec, ContainerWriter};
-use traction_screen::codec::{Encoder, OutputFormat};
-use traction_screen::domain::{Diagnosis, Encounter};
-use traction_screen::testing::clean_encounter;
+use traction_screen_core::codec::container::{Codec, ContainerWriter};
+use traction_screen_core::codec::{Encoder, OutputFormat};
+use traction_screen_core::domain::{Diagnosis, Encounter};
+use traction_screen_core::testing::clean_encounter;
 
 use crate::support::child::Service;
 use crate::support::cluster::{DLQ, INPUT, MockKafka, OUTPUT};
@@ -71,7 +71,7 @@ fn encoded(format: OutputFormat, event: &Encounter) -> Vec<u8> {
 
 /// The sentinel encounter as JSON with `edit` applied.
 fn json_with(tag: &str, edit: impl FnOnce(&mut Value)) -> Vec<u8> {
-    let json = traction_screen::codec::json::encounter_to_json(&with_sentinels(tag, false));
+    let json = traction_screen_core::codec::json::encounter_to_json(&with_sentinels(tag, false));
     let mut value: Value = serde_json::from_str(&json).expect("our own JSON");
     edit(&mut value);
     value.to_string().into_bytes()
@@ -168,7 +168,7 @@ fn screen_sentinels(log_format: &str, kafka_config: &[&str]) {
             .iter()
             .copied()
             .collect::<std::collections::BTreeSet<_>>(),
-        traction_screen::codec::DecodeError::CODES
+        traction_screen_core::codec::DecodeError::CODES
             .into_iter()
             .collect(),
         "every dead-letter reason is exercised"

@@ -1,8 +1,8 @@
 //! Tier 3 of DESIGN.md: the real `traction-screen run` binary, as a child process, against
 //! librdkafka's in-process mock cluster — every outcome published and equal to the pure
-//! pipeline's, poison messages dead-lettered intact, FAIL alerts, offsets committed only
-//! behind acknowledged outcomes (clean stops, crashes, rebalances, broker faults), the
-//! admin endpoints, and fail-fast start-up.
+//! pipeline's, poison messages dead-lettered intact, alerts as the rule pack's policy says,
+//! offsets committed only behind acknowledged outcomes (clean stops, crashes, rebalances,
+//! broker faults), the admin endpoints, and fail-fast start-up.
 //!
 //! Each test owns its cluster (own ports), consumer group and admin port, so tests run in
 //! parallel. Nothing asserts a duration: waits poll until a condition holds and fail after
@@ -13,7 +13,11 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
-use traction_screen::domain::{Timestamp, Verdict};
+use std::io::Write as _;
+
+use traction_screen_core::domain::{Alert, Outcome, Timestamp, Verdict};
+use traction_screen_core::rules::pack::BUILT_IN;
+use traction_screen_core::rules::{AlertPolicy, RulePack};
 
 use crate::support::child::{Service, free_admin_addr};
 use crate::support::cluster::{ALERTS, DLQ, INPUT, MockKafka, OUTPUT};
@@ -337,16 +341,14 @@ fn fail_outcomes_and_only_they_are_also_published_to_the_alerts_topic() {
     let kafka = MockKafka::with_service_topics(3);
     let brokers = kafka.brokers();
     let inputs = events::encounters(4, 400);
-    let fails: BTreeSet<&str> = inputs
+    let fails = inputs
         .iter()
         .filter_map(|input| input.outcome())
         .filter(|outcome| outcome.verdict == Verdict::Fail)
-        .map(|outcome| outcome.event_id.as_str())
-        .collect();
+        .count();
     assert!(
-        !fails.is_empty() && fails.len() < inputs.len(),
-        "the stream mixes FAIL and other verdicts ({} FAIL of {})",
-        fails.len(),
+        fails > 0 && fails < inputs.len(),
+        "the stream mixes FAIL and other verdicts ({fails} FAIL of {})",
         inputs.len()
     );
     let placed = feed(brokers, &inputs);
@@ -359,20 +361,92 @@ fn fail_outcomes_and_only_they_are_also_published_to_the_alerts_topic() {
 
     let published = all_outcomes(brokers, &mut outputs);
     ledger.check(&published, Duplicates::Forbidden);
-    let alerts = decode_all(TopicReader::new(brokers, ALERTS, &[]).read_to_end(brokers));
-    let alerted: Vec<&str> = alerts.iter().map(|a| a.outcome.event_id.as_str()).collect();
-    assert_eq!(alerted.len(), fails.len(), "one alert per FAIL outcome");
-    assert_eq!(alerted.iter().copied().collect::<BTreeSet<_>>(), fails);
-    for alert in &alerts {
-        let outcome = published
+    let counts = check_alerts(brokers, &published, &AlertPolicy::default());
+    assert_eq!(counts, BTreeMap::from([("verdict", fails)]));
+}
+
+#[test]
+fn the_rule_packs_alert_policy_chooses_the_alerts_and_each_names_its_condition() {
+    let policy_text =
+        "[alerts]\nverdict_at_least = \"FAIL\"\nrisk_score_at_least = 10\nrules = [\"TR-036\"]\n";
+    let mut pack = tempfile::NamedTempFile::new().expect("a temporary file");
+    write!(pack, "{BUILT_IN}\n{policy_text}").expect("writes the pack");
+    let policy = RulePack::parse(&format!("{BUILT_IN}\n{policy_text}"))
+        .expect("a valid pack")
+        .alerts;
+    let kafka = MockKafka::with_service_topics(3);
+    let brokers = kafka.brokers();
+    let inputs = events::encounters(4, 400);
+    let placed = feed(brokers, &inputs);
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+    let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
+
+    let pack_path = pack.path().to_str().expect("a UTF-8 path");
+    let args = ["--alerts-topic", ALERTS, "--rule-pack", pack_path];
+    let service = Service::run("service", brokers, GROUP, &args);
+    wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
+    let samples = metric_samples(&service).expect("/metrics answers");
+    service.stop();
+
+    let published = all_outcomes(brokers, &mut outputs);
+    let counts = check_alerts(brokers, &published, &policy);
+    assert!(
+        ["rule", "verdict", "risk_score"]
             .iter()
-            .find(|p| p.outcome.event_id == alert.outcome.event_id)
-            .expect("every alerted event has an outcome");
-        assert_eq!(
-            alert.record.message, outcome.record.message,
-            "the alert is the outcome record"
+            .all(|condition| counts.get(condition).is_some_and(|n| *n > 0)),
+        "the stream exercises every condition: {counts:?}"
+    );
+    let metric: BTreeMap<&str, usize> = counts
+        .keys()
+        .map(|condition| {
+            let name = series("traction_screen_alerts_total", &[("condition", condition)]);
+            (*condition, samples[&name] as usize)
+        })
+        .collect();
+    assert_eq!(metric, counts);
+}
+
+/// Checks the alerts topic against `policy`: one alert per published outcome the policy
+/// alerts on, each that outcome with `alert` set, under the same key, its condition in the
+/// `alert.condition` header. Returns how many alerts each condition named.
+fn check_alerts(
+    brokers: &str,
+    published: &[Published],
+    policy: &AlertPolicy,
+) -> BTreeMap<&'static str, usize> {
+    let alerts = decode_all(TopicReader::new(brokers, ALERTS, &[]).read_to_end(brokers));
+    let expected: BTreeMap<&str, (&Published, Alert)> = published
+        .iter()
+        .filter_map(|p| {
+            let alert = policy.decide(&p.outcome)?;
+            Some((p.outcome.event_id.as_str(), (p, alert)))
+        })
+        .collect();
+    let alerted: BTreeSet<&str> = alerts.iter().map(|a| a.outcome.event_id.as_str()).collect();
+    assert_eq!(
+        alerts.len(),
+        expected.len(),
+        "one alert per alerting outcome"
+    );
+    assert_eq!(alerted, expected.keys().copied().collect());
+    let mut counts = BTreeMap::new();
+    for alert in &alerts {
+        let (outcome, expected) = &expected[alert.outcome.event_id.as_str()];
+        let condition = expected.condition.as_str();
+        let copy = Outcome {
+            alert: Some(expected.clone()),
+            ..outcome.outcome.clone()
+        };
+        assert_eq!(alert.outcome, copy, "the alert is the outcome with why");
+        assert_eq!(alert.record.message.key, outcome.record.message.key);
+        let header = (
+            "alert.condition".to_owned(),
+            Some(condition.as_bytes().to_vec()),
         );
+        assert_eq!(alert.record.message.headers, [header]);
+        *counts.entry(condition).or_default() += 1;
     }
+    counts
 }
 
 #[test]

@@ -2,16 +2,16 @@
 //! generator, then mutated field by field into combinations no fixture lists.
 
 use proptest::prelude::*;
-use traction_screen::codec::json::encounter_to_json;
-use traction_screen::codec::{Decoder, InputFormat};
-use traction_screen::domain::{
+use traction_screen_core::codec::json::encounter_to_json;
+use traction_screen_core::codec::{Decoder, InputFormat};
+use traction_screen_core::domain::{
     BodyRegion, ClaimFrequency, Diagnosis, Discipline, Encounter, PerformedBy, PlanType, Severity,
     TractionMethod, Verdict,
 };
-use traction_screen::rules::catalogue::rule_ids;
-use traction_screen::rules::in_scope;
-use traction_screen::synth::Synth;
-use traction_screen::testing::engine;
+use traction_screen_core::rules::catalogue::rule_ids;
+use traction_screen_core::rules::in_scope;
+use traction_screen_core::testing::engine;
+use traction_screen_synth::Synth;
 
 const CODES: &[&str] = &[
     "97012", "97140", "97110", "97010", "97014", "S9090", "E0830", "97530", "97161",

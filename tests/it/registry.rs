@@ -10,10 +10,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
-use traction_screen::codec::{ENCOUNTER_SCHEMA, Encoder, OUTCOME_SCHEMA, OutputFormat};
-use traction_screen::domain::{Discipline, Outcome, PlanType, Timestamp};
-use traction_screen::pipeline::Pipeline;
-use traction_screen::synth::Synth;
+use traction_screen_core::codec::{ENCOUNTER_SCHEMA, Encoder, OUTCOME_SCHEMA, OutputFormat};
+use traction_screen_core::domain::{Discipline, Outcome, PlanType, Timestamp};
+use traction_screen_core::pipeline::Pipeline;
+use traction_screen_synth::Synth;
 
 use crate::interop;
 use crate::support::child::Service;
@@ -194,7 +194,7 @@ fn confluent_framed_events_are_screened_with_writer_schemas_from_the_registry() 
             .iter()
             .find(|e| e.event_id == outcome.event_id)
             .expect("answers an input");
-        let want = pipeline.screen(event.clone(), Timestamp(0), None);
+        let want = pipeline.screen(event.clone(), Timestamp(0), None).outcome;
         assert_eq!(comparable(&outcome), comparable(&want));
     }
     let mut dead_letters = TopicReader::new(brokers, DLQ, &[]);

@@ -7,13 +7,14 @@
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
-use traction_screen::codec::{
+use traction_screen_core::codec::{
     self, Decoder, ENCOUNTER_SCHEMA, Encoder, InputFormat, OUTCOME_SCHEMA, OutputFormat, limits,
 };
-use traction_screen::domain::{
-    Encounter, Finding, Outcome, Severity, Source, Timestamp, Traction, Verdict,
+use traction_screen_core::domain::{
+    Alert, AlertCondition, Date, Discipline, Encounter, Finding, Outcome, PlanType, Severity,
+    Source, Timestamp, Traction, Verdict,
 };
-use traction_screen::synth::Synth;
+use traction_screen_synth::Synth;
 
 const SCHEMA_ID: u32 = 7;
 const FORMATS: [OutputFormat; 3] = [
@@ -23,6 +24,19 @@ const FORMATS: [OutputFormat; 3] = [
 ];
 /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the instants RFC 3339 can write.
 const RFC3339_MILLIS: std::ops::RangeInclusive<i64> = -62_167_219_200_000..=253_402_300_799_999;
+/// 0000-01-01 and 9999-12-31 as days since 1970-01-01: the dates ISO 8601 can write.
+const ISO_DAYS: std::ops::RangeInclusive<i32> = -719_528..=2_932_896;
+const DISCIPLINES: [Discipline; 9] = [
+    Discipline::PhysicalTherapist,
+    Discipline::PhysicalTherapistAssistant,
+    Discipline::OccupationalTherapist,
+    Discipline::Chiropractor,
+    Discipline::Physician,
+    Discipline::NursePractitioner,
+    Discipline::PhysicianAssistant,
+    Discipline::AthleticTrainer,
+    Discipline::Other,
+];
 
 static DECODER: LazyLock<Decoder> = LazyLock::new(|| {
     let decoder = Decoder::new(InputFormat::Auto);
@@ -71,7 +85,7 @@ fn encounter() -> impl Strategy<Value = Encounter> {
         event.event_time = Timestamp(numbers.0);
         event.therapy_spend_ytd_cents = numbers.2;
         let traction = event.traction.get_or_insert(Traction {
-            method: traction_screen::domain::TractionMethod::Mechanical,
+            method: traction_screen_core::domain::TractionMethod::Mechanical,
             device_name: None,
             mode: None,
             region: None,
@@ -112,6 +126,55 @@ fn finding() -> impl Strategy<Value = Finding> {
         )
 }
 
+fn date() -> impl Strategy<Value = Option<Date>> {
+    proptest::option::of(ISO_DAYS.prop_map(|days| Date::from_epoch_days(days).expect("in range")))
+}
+
+fn alert() -> impl Strategy<Value = Option<Alert>> {
+    let condition = prop::sample::select(AlertCondition::ALL.to_vec());
+    let rule_ids = proptest::collection::vec(any::<String>(), 0..3);
+    proptest::option::of(
+        (condition, rule_ids).prop_map(|(condition, rule_ids)| Alert {
+            condition,
+            rule_ids,
+        }),
+    )
+}
+
+/// The fields added after `source`: the analysts' dimensions, the amounts and the alert.
+type Dimensions = (
+    (
+        Option<String>,
+        Option<PlanType>,
+        Option<String>,
+        Option<Discipline>,
+    ),
+    (
+        Option<Date>,
+        Option<Date>,
+        Option<i64>,
+        Option<i64>,
+        Option<Alert>,
+    ),
+);
+
+fn dimensions() -> impl Strategy<Value = Dimensions> {
+    let who = (
+        any::<Option<String>>(),
+        proptest::option::of(prop::sample::select(PlanType::ALL.to_vec())),
+        any::<Option<String>>(),
+        proptest::option::of(prop::sample::select(DISCIPLINES.to_vec())),
+    );
+    let what = (
+        date(),
+        date(),
+        any::<Option<i64>>(),
+        any::<Option<i64>>(),
+        alert(),
+    );
+    (who, what)
+}
+
 fn outcome() -> impl Strategy<Value = Outcome> {
     let ids = (any::<String>(), any::<String>(), any::<String>());
     let screening = (
@@ -122,7 +185,7 @@ fn outcome() -> impl Strategy<Value = Outcome> {
     );
     let source = proptest::option::of((any::<String>(), any::<i32>(), any::<i64>()));
     let stamp = (any::<String>(), any::<String>(), RFC3339_MILLIS, source);
-    (ids, screening, stamp).prop_map(|(ids, screening, stamp)| Outcome {
+    (ids, screening, stamp, dimensions()).prop_map(|(ids, screening, stamp, (who, what))| Outcome {
         event_id: ids.0,
         claim_id: ids.1,
         patient_id: ids.2,
@@ -138,6 +201,15 @@ fn outcome() -> impl Strategy<Value = Outcome> {
             partition,
             offset,
         }),
+        payer_id: who.0,
+        plan_type: who.1,
+        rendering_npi: who.2,
+        rendering_discipline: who.3,
+        first_date_of_service: what.0,
+        last_date_of_service: what.1,
+        billed_cents: what.2,
+        at_risk_cents: what.3,
+        alert: what.4,
     })
 }
 
@@ -186,7 +258,7 @@ proptest! {
 /// (fixed with serde_json's `float_roundtrip`).
 #[test]
 fn a_force_needing_all_seventeen_digits_survives_json() {
-    let mut event = traction_screen::testing::clean_encounter();
+    let mut event = traction_screen_core::testing::clean_encounter();
     let force = 1.630_578_069_435_648_8e308;
     event.traction.as_mut().expect("documented").force_lbs = Some(force);
     let mut bytes = Vec::new();
@@ -203,7 +275,7 @@ fn a_force_needing_all_seventeen_digits_survives_json() {
 #[test]
 fn instants_and_dates_beyond_the_years_json_can_write_are_refused_in_every_format() {
     let far = |edit: fn(&mut Encounter)| {
-        let mut event = traction_screen::testing::clean_encounter();
+        let mut event = traction_screen_core::testing::clean_encounter();
         edit(&mut event);
         event
     };
@@ -218,14 +290,15 @@ fn instants_and_dates_beyond_the_years_json_can_write_are_refused_in_every_forma
         ),
         (
             far(|e| {
-                e.service_lines[0].date_of_service = traction_screen::testing::date(11_000, 1, 1)
+                e.service_lines[0].date_of_service =
+                    traction_screen_core::testing::date(11_000, 1, 1)
             }),
             "service_lines[0].date_of_service: date outside the years 0000 to 9999",
         ),
         (
             far(|e| {
                 e.episode.as_mut().expect("an episode").start_date =
-                    traction_screen::testing::date(-1, 12, 31)
+                    traction_screen_core::testing::date(-1, 12, 31)
             }),
             "episode.start_date: date outside the years 0000 to 9999",
         ),

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Value, json};
-use traction_screen::codec::{ENCOUNTER_SCHEMA, OUTCOME_SCHEMA};
+use traction_screen_core::codec::{ENCOUNTER_SCHEMA, OUTCOME_SCHEMA};
 
 /// CONTRACT.md §1, one row per field: (path, type, optional).
 const ENCOUNTER_FIELDS: &[(&str, &str, bool)] = &[
@@ -80,6 +80,17 @@ const OUTCOME_FIELDS: &[(&str, &str, bool)] = &[
     ("source.topic", "string", false),
     ("source.partition", "int", false),
     ("source.offset", "long", false),
+    ("payer_id", "string", true),
+    ("plan_type", "enum", true),
+    ("rendering_npi", "string", true),
+    ("rendering_discipline", "enum", true),
+    ("first_date_of_service", "date", true),
+    ("last_date_of_service", "date", true),
+    ("billed_cents", "long", true),
+    ("at_risk_cents", "long", true),
+    ("alert", "record", true),
+    ("alert.condition", "string", false),
+    ("alert.rule_ids", "array<string>", false),
 ];
 
 const BODY_REGIONS: &[&str] = &[
@@ -313,6 +324,13 @@ fn the_outcome_enums_have_exactly_the_contract_symbols() {
         symbols("findings[].severity"),
         Some(vec!["INFO".into(), "WARNING".into(), "ERROR".into()])
     );
+    let encounter = encounter_enums();
+    let owned = |path: &str| Some(encounter[path].iter().map(|s| s.to_string()).collect());
+    assert_eq!(symbols("plan_type"), owned("payer.plan_type"));
+    assert_eq!(
+        symbols("rendering_discipline"),
+        owned("rendering_provider.discipline")
+    );
 }
 
 #[test]
@@ -321,7 +339,7 @@ fn optional_fields_default_to_null_and_required_ones_have_no_default_but_the_con
         for field in flatten(schema) {
             let expected = match field.path.as_str() {
                 "claim_frequency" => Some(json!("ORIGINAL")),
-                "service_lines[].modifiers" => Some(json!([])),
+                "service_lines[].modifiers" | "alert.rule_ids" => Some(json!([])),
                 _ if field.optional => Some(Value::Null),
                 _ => None,
             };

@@ -7,7 +7,7 @@ use super::*;
 
 #[test]
 fn generate_requires_brokers_and_a_count() {
-    let error = |flags: &[&str]| generate(flags, &[]).map(|_| ()).map_err(|e| e.to_string());
+    let error = |flags: &[&str]| generate(flags).map(|_| ()).map_err(|e| e.to_string());
     assert_eq!(
         error(&words("--count 5")),
         Err("missing --brokers (TRACTION_SCREEN_BROKERS): it is required".to_owned())
@@ -24,7 +24,7 @@ fn generate_requires_brokers_and_a_count() {
 
 #[test]
 fn generate_defaults_to_json_on_encounters_with_seed_one_and_no_rate_limit() {
-    let settings = generate(&words("--brokers k:9092 --count 5"), &[]).expect("valid settings");
+    let settings = generate(&words("--brokers k:9092 --count 5")).expect("valid settings");
     assert_eq!(settings.topic, topic("encounters"));
     assert_eq!(settings.count.get(), 5);
     assert_eq!(settings.rate, None);
@@ -35,30 +35,31 @@ fn generate_defaults_to_json_on_encounters_with_seed_one_and_no_rate_limit() {
 }
 
 #[test]
-fn generate_reads_the_environment_below_its_flags() {
-    let vars = [
-        ("TRACTION_SCREEN_BROKERS", "env:9092"),
-        ("TRACTION_SCREEN_COUNT", "100"),
-        ("TRACTION_SCREEN_RATE", "50"),
-        ("TRACTION_SCREEN_SEED", "9"),
-        ("TRACTION_SCREEN_KAFKA_CONFIG", "linger.ms=5"),
-    ];
-    let settings = generate(&words("--seed 7"), &vars).expect("valid settings");
-    assert_eq!(settings.brokers.to_bootstrap_servers(), "env:9092");
+fn generate_takes_its_kafka_config_from_the_variable_and_the_flags() {
+    let Command::Generate(args) = parse(&words(
+        "generate --brokers k:9092 --count 100 --rate 50 --seed 7 --kafka-config client.id=flag",
+    )) else {
+        panic!("expected generate");
+    };
+    let settings = GenerateSettings::resolve(&args, Some("linger.ms=5, client.id=env"))
+        .expect("valid settings");
     assert_eq!(
-        (settings.count.get(), settings.rate.map(NonZeroU32::get)),
-        (100, Some(50))
+        (
+            settings.count.get(),
+            settings.rate.map(NonZeroU32::get),
+            settings.seed
+        ),
+        (100, Some(50), 7)
     );
-    assert_eq!(settings.seed, 7);
-    assert_eq!(settings.kafka_config, kafka(&[("linger.ms", "5")]));
+    assert_eq!(
+        settings.kafka_config,
+        kafka(&[("client.id", "flag"), ("linger.ms", "5")])
+    );
 }
 
 #[test]
 fn generate_avro_confluent_needs_a_registry() {
-    let error = generate(
-        &words("--brokers k:9092 --count 1 --format avro-confluent"),
-        &[],
-    );
+    let error = generate(&words("--brokers k:9092 --count 1 --format avro-confluent"));
     assert_eq!(
         error.map(|_| ()).map_err(|e| e.to_string()),
         Err(
@@ -70,7 +71,7 @@ fn generate_avro_confluent_needs_a_registry() {
 
 #[test]
 fn demo_defaults_to_thirty_thousand_events_at_five_thousand_per_second() {
-    let settings = demo(&[], &[]).expect("valid settings");
+    let settings = demo(&[]).expect("valid settings");
     assert_eq!(
         (
             settings.events.get(),
@@ -87,13 +88,8 @@ fn demo_defaults_to_thirty_thousand_events_at_five_thousand_per_second() {
 }
 
 #[test]
-fn demo_flags_beat_the_environment() {
-    let vars = [
-        ("TRACTION_SCREEN_EVENTS", "10"),
-        ("TRACTION_SCREEN_RATE", "20"),
-        ("TRACTION_SCREEN_WORKERS", "2"),
-    ];
-    let settings = demo(&words("--events 11"), &vars).expect("valid settings");
+fn demo_flags_set_its_events_rate_and_tuning() {
+    let settings = demo(&words("--events 11 --rate 20 --workers 2")).expect("valid settings");
     assert_eq!(
         (
             settings.events.get(),
@@ -105,8 +101,38 @@ fn demo_flags_beat_the_environment() {
 }
 
 #[test]
+fn the_demos_service_is_resolved_like_runs_with_its_own_topics() {
+    let demo = demo(&words("--workers 3")).expect("valid settings");
+    let topics = [
+        "encounters",
+        "screening-outcomes",
+        "encounters-dlq",
+        "screening-alerts",
+    ];
+    let settings = RunSettings::for_demo("127.0.0.1:9092", &demo, "demo-group", topics)
+        .expect("valid settings");
+    assert_eq!(settings.brokers.to_bootstrap_servers(), "127.0.0.1:9092");
+    assert_eq!(settings.group_id, "demo-group");
+    assert_eq!(settings.topics.alerts, Some(topic("screening-alerts")));
+    assert_eq!(settings.tuning, demo.tuning);
+    assert_eq!(settings.admin_addr, demo.admin_addr);
+    let clash = [
+        "encounters",
+        "encounters",
+        "encounters-dlq",
+        "screening-alerts",
+    ];
+    assert_eq!(
+        RunSettings::for_demo("127.0.0.1:9092", &demo, "demo-group", clash)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Err(r#"invalid --output-topic (TRACTION_SCREEN_OUTPUT_TOPIC): "encounters" is also the --input-topic"#.to_owned())
+    );
+}
+
+#[test]
 fn demo_partitions_must_fit_a_kafka_topic() {
-    let error = demo(&words("--partitions 70000"), &[])
+    let error = demo(&words("--partitions 70000"))
         .map(|_| ())
         .map_err(|e| e.to_string());
     assert_eq!(

@@ -3,25 +3,26 @@
 
 use std::path::PathBuf;
 
-use super::*;
-use crate::codec::container::Codec;
+use traction_screen_core::codec::container::Codec;
 
-fn target(flags: &[&str], vars: &[(&str, &str)]) -> Result<GenerateTarget, ConfigError> {
+use super::*;
+
+fn target(flags: &[&str]) -> Result<GenerateTarget, ConfigError> {
     match parse(&[&["generate"], flags].concat()) {
-        Command::Generate(args) => GenerateTarget::resolve(&args, &env(vars)),
+        Command::Generate(args) => GenerateTarget::resolve(&args, None),
         other => panic!("expected generate, parsed {other:?}"),
     }
 }
 
-fn file(flags: &str, vars: &[(&str, &str)]) -> GenerateFileSettings {
-    match target(&words(flags), vars) {
+fn file(flags: &str) -> GenerateFileSettings {
+    match target(&words(flags)) {
         Ok(GenerateTarget::File(settings)) => settings,
         other => panic!("expected file settings, got {other:?}"),
     }
 }
 
-fn error(flags: &str, vars: &[(&str, &str)]) -> String {
-    match target(&words(flags), vars) {
+fn error(flags: &str) -> String {
+    match target(&words(flags)) {
         Ok(target) => panic!("expected an error, got {target:?}"),
         Err(e) => e.to_string(),
     }
@@ -30,7 +31,7 @@ fn error(flags: &str, vars: &[(&str, &str)]) -> String {
 #[test]
 fn an_avro_output_is_a_deflate_container_file_and_needs_no_broker() {
     assert_eq!(
-        file("--output batch.avro --count 5", &[]),
+        file("--output batch.avro --count 5"),
         GenerateFileSettings {
             path: PathBuf::from("batch.avro"),
             format: FileFormat::AvroContainer(Codec::Deflate),
@@ -41,28 +42,10 @@ fn an_avro_output_is_a_deflate_container_file_and_needs_no_broker() {
 }
 
 #[test]
-fn the_codec_flag_beats_its_variable_which_beats_the_default() {
-    let codec = |flags: &str, vars: &[(&str, &str)]| file(flags, vars).format;
-    let snappy = [("TRACTION_SCREEN_CODEC", "snappy")];
+fn the_codec_flag_beats_the_default() {
     assert_eq!(
-        codec("--output b.avro --count 1", &snappy),
-        FileFormat::AvroContainer(Codec::Snappy)
-    );
-    assert_eq!(
-        codec("--output b.avro --count 1 --codec xz", &snappy),
+        file("--output b.avro --count 1 --codec xz").format,
         FileFormat::AvroContainer(Codec::Xz)
-    );
-}
-
-#[test]
-fn a_codec_outside_the_specification_names_the_setting() {
-    assert_eq!(
-        error(
-            "--output b.avro --count 1",
-            &[("TRACTION_SCREEN_CODEC", "lz4")]
-        ),
-        "invalid --codec (TRACTION_SCREEN_CODEC): \"lz4\" is not one of null, deflate, snappy, \
-         zstandard, bzip2, xz"
     );
 }
 
@@ -73,10 +56,10 @@ fn json_lines_come_from_the_name_or_from_format_json_and_take_no_codec() {
         "--output b.NDJSON --count 1",
         "--output b.txt --count 1 --format json",
     ] {
-        assert_eq!(file(flags, &[]).format, FileFormat::JsonLines, "{flags}");
+        assert_eq!(file(flags).format, FileFormat::JsonLines, "{flags}");
     }
     assert_eq!(
-        error("--output b.jsonl --count 1 --codec snappy", &[]),
+        error("--output b.jsonl --count 1 --codec snappy"),
         "invalid --codec (TRACTION_SCREEN_CODEC): applies to Avro container files (FILE.avro); \
          b.jsonl is JSON Lines"
     );
@@ -85,7 +68,7 @@ fn json_lines_come_from_the_name_or_from_format_json_and_take_no_codec() {
 #[test]
 fn a_name_that_tells_no_format_is_refused_naming_output() {
     assert_eq!(
-        error("--output batch.bin --count 1", &[]),
+        error("--output batch.bin --count 1"),
         "invalid --output (TRACTION_SCREEN_OUTPUT): cannot tell the format of batch.bin: name \
          it .avro (Avro container file) or .jsonl (JSON Lines), or give --format json"
     );
@@ -94,54 +77,25 @@ fn a_name_that_tells_no_format_is_refused_naming_output() {
 #[test]
 fn kafka_framings_and_json_do_not_fit_an_avro_file() {
     assert_eq!(
-        error("--output b.avro --count 1 --format avro-single-object", &[]),
+        error("--output b.avro --count 1 --format avro-single-object"),
         "invalid --format (TRACTION_SCREEN_FORMAT): avro-single-object frames Kafka messages; \
          --output writes an Avro container file (FILE.avro) or JSON Lines (--format json)"
     );
     assert_eq!(
-        error("--output b.avro --count 1 --format json", &[]),
+        error("--output b.avro --count 1 --format json"),
         "invalid --format (TRACTION_SCREEN_FORMAT): json does not fit b.avro: a .avro file is \
          an Avro container file"
     );
 }
 
 #[test]
-fn the_output_variable_writes_a_file_and_the_kafka_variables_are_ignored() {
-    let vars = [
-        ("TRACTION_SCREEN_OUTPUT", "env.avro"),
-        ("TRACTION_SCREEN_BROKERS", "not a broker list"),
-    ];
-    assert_eq!(file("--count 3", &vars).path, PathBuf::from("env.avro"));
-}
-
-#[test]
 fn without_output_generate_produces_to_kafka_and_refuses_a_codec_flag() {
     assert!(matches!(
-        target(&words("--brokers k:9092 --count 5"), &[]),
+        target(&words("--brokers k:9092 --count 5")),
         Ok(GenerateTarget::Kafka(_))
     ));
     assert_eq!(
-        error("--brokers k:9092 --count 5 --codec snappy", &[]),
+        error("--brokers k:9092 --count 5 --codec snappy"),
         "invalid --codec (TRACTION_SCREEN_CODEC): applies to --output FILE.avro only"
     );
-}
-
-#[test]
-fn kafka_flags_next_to_output_are_a_usage_error() {
-    for flag in [
-        "--brokers k:9092",
-        "--topic t",
-        "--rate 5",
-        "--kafka-config linger.ms=5",
-    ] {
-        let argv = ["traction-screen", "generate", "--output", "b.avro"]
-            .into_iter()
-            .chain(flag.split_whitespace());
-        let error = Cli::try_parse_from(argv).expect_err(flag);
-        assert_eq!(
-            error.kind(),
-            clap::error::ErrorKind::ArgumentConflict,
-            "{flag}"
-        );
-    }
 }

@@ -1,5 +1,7 @@
-//! Settings resolution, tested through the parsed command line, an injected environment
-//! and an in-memory `--config` file; one submodule per concern, sharing these helpers.
+//! Settings resolution, tested through the parsed command line, an in-memory `--config` file
+//! and, for the one variable clap does not read, its value handed in. What clap does itself
+//! (a flag beats its variable; the variables' names) is tested in `cli`, and through the real
+//! binary in `tests/it/settings.rs`. One submodule per concern, sharing these helpers.
 
 mod files;
 mod generate_and_demo;
@@ -11,14 +13,12 @@ mod precedence;
 mod secrets;
 mod validation;
 
-use clap::Parser;
-
 use super::*;
 use crate::cli::{Cli, Command};
 
 fn parse(argv: &[&str]) -> Command {
     let argv = ["traction-screen"].iter().chain(argv);
-    Cli::try_parse_from(argv)
+    Cli::read_from(argv)
         .expect("the test's flags parse")
         .command
 }
@@ -35,40 +35,37 @@ fn words(line: &str) -> Vec<&str> {
     line.split_whitespace().collect()
 }
 
-fn env(vars: &[(&str, &str)]) -> Env {
-    vars.iter().copied().collect()
-}
-
-fn config_file(text: &str) -> ConfigFile {
-    match ConfigFile::parse("config.toml", text) {
-        Ok(file) => file,
-        Err(e) => panic!("the test's config file parses: {e}"),
-    }
-}
-
-/// `run` resolved from flags, variables and (optionally) a file named config.toml.
-fn run(
+/// `run` resolved from flags, `TRACTION_SCREEN_KAFKA_CONFIG` and (optionally) a file named
+/// config.toml.
+fn run_with(
     flags: &[&str],
-    vars: &[(&str, &str)],
+    kafka_variable: Option<&str>,
     file: Option<&str>,
 ) -> Result<RunSettings, ConfigError> {
-    let file = file.map(config_file);
-    let layers = Layers {
-        env: &env(vars),
-        file: file.as_ref(),
-    };
-    RunSettings::from_layers(&run_args(flags), &layers)
+    let file = file
+        .map(|text| ConfigFile::parse("config.toml", text))
+        .transpose()?;
+    RunSettings::from_layers(&run_args(flags), kafka_variable, file.as_ref())
 }
 
-fn run_ok(flags: &[&str], vars: &[(&str, &str)], file: Option<&str>) -> RunSettings {
-    match run(flags, vars, file) {
+fn run(flags: &[&str], file: Option<&str>) -> Result<RunSettings, ConfigError> {
+    run_with(flags, None, file)
+}
+
+fn run_ok(flags: &[&str], file: Option<&str>) -> RunSettings {
+    match run(flags, file) {
         Ok(settings) => settings,
         Err(e) => panic!("expected valid settings, got: {e}"),
     }
 }
 
-fn run_error(flags: &[&str], vars: &[(&str, &str)], file: Option<&str>) -> String {
-    match run(flags, vars, file) {
+fn run_error(flags: &[&str], file: Option<&str>) -> String {
+    kafka_error(flags, None, file)
+}
+
+/// The error of `run` with `TRACTION_SCREEN_KAFKA_CONFIG` set to `kafka_variable`.
+fn kafka_error(flags: &[&str], kafka_variable: Option<&str>, file: Option<&str>) -> String {
+    match run_with(flags, kafka_variable, file) {
         Ok(settings) => panic!("expected an error, got {settings:?}"),
         Err(e) => e.to_string(),
     }
@@ -81,22 +78,22 @@ fn file_error(text: &str) -> String {
     }
 }
 
-fn generate(flags: &[&str], vars: &[(&str, &str)]) -> Result<GenerateSettings, ConfigError> {
+fn generate(flags: &[&str]) -> Result<GenerateSettings, ConfigError> {
     match parse(&[&["generate"], flags].concat()) {
-        Command::Generate(args) => GenerateSettings::resolve(&args, &env(vars)),
+        Command::Generate(args) => GenerateSettings::resolve(&args, None),
         other => panic!("expected generate, parsed {other:?}"),
     }
 }
 
-fn demo(flags: &[&str], vars: &[(&str, &str)]) -> Result<DemoSettings, ConfigError> {
+fn demo(flags: &[&str]) -> Result<DemoSettings, ConfigError> {
     match parse(&[&["demo"], flags].concat()) {
-        Command::Demo(args) => DemoSettings::resolve(&args, &env(vars)),
+        Command::Demo(args) => DemoSettings::from_args(&args),
         other => panic!("expected demo, parsed {other:?}"),
     }
 }
 
 fn topic(name: &str) -> TopicName {
-    TopicName(name.to_owned())
+    TopicName::parse(name).expect("a valid topic name")
 }
 
 fn kafka(pairs: &[(&str, &str)]) -> KafkaConfig {

@@ -5,7 +5,7 @@ use super::*;
 #[test]
 fn output_format_defaults_to_avro_single_object_without_a_registry() {
     assert_eq!(
-        run_ok(&BROKERS_FLAG, &[], None).output_format,
+        run_ok(&BROKERS_FLAG, None).output_format,
         OutputFormat::AvroSingleObject
     );
 }
@@ -14,14 +14,11 @@ fn output_format_defaults_to_avro_single_object_without_a_registry() {
 fn output_format_defaults_to_avro_confluent_with_a_registry() {
     let settings = run_ok(
         &words("--brokers k:9092 --schema-registry-url https://registry:8081/"),
-        &[],
         None,
     );
     assert_eq!(settings.output_format, OutputFormat::AvroConfluent);
     assert_eq!(
-        settings
-            .schema_registry_url
-            .map(|url| url.as_str().to_owned()),
+        settings.schema_registry_url.map(|url| url.to_string()),
         Some("https://registry:8081".to_owned())
     );
 }
@@ -36,7 +33,7 @@ fn an_explicit_output_format_beats_the_registry_default() {
         "--output-format",
         "json",
     ];
-    assert_eq!(run_ok(&flags, &[], None).output_format, OutputFormat::Json);
+    assert_eq!(run_ok(&flags, None).output_format, OutputFormat::Json);
 }
 
 #[test]
@@ -44,7 +41,6 @@ fn avro_confluent_output_without_a_registry_is_an_error() {
     assert_eq!(
         run_error(
             &words("--brokers k:9092 --output-format avro-confluent"),
-            &[],
             None
         ),
         "invalid --output-format (TRACTION_SCREEN_OUTPUT_FORMAT): avro-confluent needs --schema-registry-url"
@@ -55,8 +51,7 @@ fn avro_confluent_output_without_a_registry_is_an_error() {
 fn avro_confluent_input_without_a_registry_is_an_error() {
     assert_eq!(
         run_error(
-            &BROKERS_FLAG,
-            &[("TRACTION_SCREEN_INPUT_FORMAT", "avro-confluent")],
+            &words("--brokers k:9092 --input-format avro-confluent"),
             None
         ),
         "invalid --input-format (TRACTION_SCREEN_INPUT_FORMAT): avro-confluent needs --schema-registry-url"

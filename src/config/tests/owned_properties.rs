@@ -7,7 +7,7 @@ use super::*;
 const KAFKA_CONFIG_ERROR: &str = "invalid --kafka-config (TRACTION_SCREEN_KAFKA_CONFIG)";
 
 fn refusal(item: &str) -> String {
-    run_error(&["--brokers", "k:9092", "--kafka-config", item], &[], None)
+    run_error(&["--brokers", "k:9092", "--kafka-config", item], None)
 }
 
 #[test]
@@ -76,12 +76,9 @@ fn every_owned_property_is_refused_with_any_prefix_and_its_value_is_never_shown(
 fn owned_properties_are_refused_from_the_environment_and_the_file_too() {
     let problem = r#""enable.auto.offset.store" is managed by the service (an offset is stored only once its outcome is acknowledged)"#;
     assert_eq!(
-        run_error(
+        kafka_error(
             &BROKERS_FLAG,
-            &[(
-                "TRACTION_SCREEN_KAFKA_CONFIG",
-                "linger.ms=5,enable.auto.offset.store=true"
-            )],
+            Some("linger.ms=5,enable.auto.offset.store=true"),
             None
         ),
         format!("{KAFKA_CONFIG_ERROR}: {problem}")
@@ -89,7 +86,6 @@ fn owned_properties_are_refused_from_the_environment_and_the_file_too() {
     assert_eq!(
         run_error(
             &BROKERS_FLAG,
-            &[],
             Some("[kafka_config]\nenable.auto.offset.store = true\n")
         ),
         format!(
@@ -136,7 +132,7 @@ fn the_services_own_values_are_accepted() {
         "consumer.statistics.interval.ms=1000",
     ];
     for item in items {
-        let settings = run_ok(&["--brokers", "k:9092", "--kafka-config", item], &[], None);
+        let settings = run_ok(&["--brokers", "k:9092", "--kafka-config", item], None);
         let (key, value) = item.split_once('=').expect("KEY=VALUE");
         assert_eq!(settings.kafka_config.get(key), Some(value), "{item}");
     }
@@ -144,57 +140,26 @@ fn the_services_own_values_are_accepted() {
 
 #[test]
 fn producer_idempotence_is_turned_off_by_its_own_setting_only() {
-    let off = |flags: &[&str], vars: &[(&str, &str)], file: Option<&str>| {
-        !run_ok(flags, vars, file).producer_idempotence
-    };
+    let off = |flags: &[&str], file: Option<&str>| !run_ok(flags, file).producer_idempotence;
     assert!(off(
         &words("--brokers k:9092 --producer-idempotence false"),
-        &[],
         None
     ));
-    assert!(off(
-        &BROKERS_FLAG,
-        &[("TRACTION_SCREEN_PRODUCER_IDEMPOTENCE", "false")],
-        None
-    ));
-    assert!(off(
-        &BROKERS_FLAG,
-        &[],
-        Some("producer_idempotence = false")
-    ));
+    assert!(off(&BROKERS_FLAG, Some("producer_idempotence = false")));
+    assert!(!off(&BROKERS_FLAG, None));
     assert_eq!(
-        run_error(
-            &BROKERS_FLAG,
-            &[("TRACTION_SCREEN_PRODUCER_IDEMPOTENCE", "no")],
-            None
-        ),
-        r#"invalid --producer-idempotence (TRACTION_SCREEN_PRODUCER_IDEMPOTENCE): "no" is not true or false"#
-    );
-}
-
-#[test]
-fn the_service_gives_the_producer_the_idempotence_setting() {
-    let settings = run_ok(
-        &words("--brokers k:9092 --producer-idempotence false"),
-        &[],
-        None,
-    );
-    let spec = crate::app::ServiceSpec::from_settings(settings);
-    assert_eq!(
-        spec.loop_config
-            .kafka_config
-            .get("producer.enable.idempotence")
-            .map(String::as_str),
-        Some("false")
+        run_error(&BROKERS_FLAG, Some("producer_idempotence = 'no'")),
+        "invalid --producer-idempotence (TRACTION_SCREEN_PRODUCER_IDEMPOTENCE, \
+         producer_idempotence in config.toml): expected true or false, found string"
     );
 }
 
 #[test]
 fn the_startup_timeout_is_whole_seconds_of_at_least_one() {
-    let settings = run_ok(&words("--brokers k:9092 --startup-timeout 3"), &[], None);
+    let settings = run_ok(&words("--brokers k:9092 --startup-timeout 3"), None);
     assert_eq!(settings.startup_timeout, Duration::from_secs(3));
     assert_eq!(
-        run_error(&words("--brokers k:9092 --startup-timeout 0"), &[], None),
+        run_error(&words("--brokers k:9092 --startup-timeout 0"), None),
         "invalid --startup-timeout (TRACTION_SCREEN_STARTUP_TIMEOUT): must be at least 1"
     );
 }

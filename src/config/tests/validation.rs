@@ -6,7 +6,7 @@ use super::*;
 #[test]
 fn empty_brokers_name_the_flag_the_variable_and_the_file_key() {
     assert_eq!(
-        run_error(&["--brokers", ""], &[], Some("")),
+        run_error(&["--brokers", ""], Some("")),
         r#"invalid --brokers (TRACTION_SCREEN_BROKERS, brokers in config.toml): "" is empty"#
     );
 }
@@ -14,7 +14,7 @@ fn empty_brokers_name_the_flag_the_variable_and_the_file_key() {
 #[test]
 fn errors_without_a_config_file_name_the_flag_and_the_variable() {
     assert_eq!(
-        run_error(&["--brokers", ""], &[], None),
+        run_error(&["--brokers", ""], None),
         r#"invalid --brokers (TRACTION_SCREEN_BROKERS): "" is empty"#
     );
 }
@@ -22,7 +22,7 @@ fn errors_without_a_config_file_name_the_flag_and_the_variable() {
 #[test]
 fn missing_brokers_is_an_error() {
     assert_eq!(
-        run_error(&[], &[], Some("group_id = 'g'\n")),
+        run_error(&[], Some("group_id = 'g'\n")),
         "missing --brokers (TRACTION_SCREEN_BROKERS, brokers in config.toml): it is required"
     );
 }
@@ -41,7 +41,7 @@ fn brokers_must_each_be_host_and_port() {
     ];
     for (brokers, problem) in cases {
         assert_eq!(
-            run_error(&["--brokers", brokers], &[], None),
+            run_error(&["--brokers", brokers], None),
             format!("invalid --brokers (TRACTION_SCREEN_BROKERS): {problem}"),
             "brokers {brokers:?}"
         );
@@ -55,7 +55,6 @@ fn brokers_accept_names_addresses_and_spaces_after_commas() {
             "--brokers",
             "kafka-1.internal:9092, 10.0.0.2:9093, [::1]:9094",
         ],
-        &[],
         None,
     );
     assert_eq!(
@@ -91,9 +90,9 @@ fn topic_names_must_be_valid_kafka_names() {
         ),
     ];
     for (flag, value, problem) in cases {
-        let setting = Setting(flag.trim_start_matches('-'));
+        let setting = Setting::named(flag.trim_start_matches('-')).expect("a setting");
         assert_eq!(
-            run_error(&["--brokers", "k:9092", flag, value], &[], None),
+            run_error(&["--brokers", "k:9092", flag, value], None),
             format!("invalid {flag} ({}): {problem}", setting.env_var()),
         );
     }
@@ -103,7 +102,7 @@ fn topic_names_must_be_valid_kafka_names() {
 fn a_249_character_topic_name_is_valid() {
     let name = "t".repeat(249);
     assert_eq!(
-        run_ok(&["--brokers", "k:9092", "--output-topic", &name], &[], None)
+        run_ok(&["--brokers", "k:9092", "--output-topic", &name], None)
             .topics
             .output,
         topic(&name)
@@ -132,7 +131,7 @@ fn no_topic_plays_two_roles() {
     ];
     for (flags, expected) in cases {
         assert_eq!(
-            run_error(&[&BROKERS_FLAG[..], flags].concat(), &[], None),
+            run_error(&[&BROKERS_FLAG[..], flags].concat(), None),
             expected
         );
     }
@@ -141,7 +140,7 @@ fn no_topic_plays_two_roles() {
 #[test]
 fn a_blank_group_id_is_an_error() {
     assert_eq!(
-        run_error(&BROKERS_FLAG, &[("TRACTION_SCREEN_GROUP_ID", " ")], None),
+        run_error(&["--brokers", "k:9092", "--group-id", " "], None),
         r#"invalid --group-id (TRACTION_SCREEN_GROUP_ID): " " is empty"#
     );
 }
@@ -149,11 +148,7 @@ fn a_blank_group_id_is_an_error() {
 #[test]
 fn the_admin_address_must_be_an_ip_and_port() {
     assert_eq!(
-        run_error(
-            &words("--brokers k:9092 --admin-addr localhost:9464"),
-            &[],
-            None
-        ),
+        run_error(&words("--brokers k:9092 --admin-addr localhost:9464"), None),
         r#"invalid --admin-addr (TRACTION_SCREEN_ADMIN_ADDR): "localhost:9464" is not IP:PORT"#
     );
 }
@@ -183,11 +178,7 @@ fn the_registry_url_must_be_http_or_https_with_a_host_and_no_query() {
     ];
     for (url, problem) in cases {
         assert_eq!(
-            run_error(
-                &["--brokers", "k:9092", "--schema-registry-url", url],
-                &[],
-                None
-            ),
+            run_error(&["--brokers", "k:9092", "--schema-registry-url", url], None),
             format!(
                 "invalid --schema-registry-url (TRACTION_SCREEN_SCHEMA_REGISTRY_URL): {problem}"
             ),
@@ -205,12 +196,7 @@ fn registry_urls_with_ports_paths_and_ipv6_hosts_are_valid() {
         "https://user:pw@registry",
     ] {
         assert!(
-            run(
-                &["--brokers", "k:9092", "--schema-registry-url", url],
-                &[],
-                None
-            )
-            .is_ok(),
+            run(&["--brokers", "k:9092", "--schema-registry-url", url], None).is_ok(),
             "url {url:?}"
         );
     }

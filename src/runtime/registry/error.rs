@@ -26,9 +26,6 @@ pub enum RegistryError {
     /// The caller's `give_up` returned true while waiting to retry (shutdown).
     #[error("gave up waiting for the schema registry (shutting down)")]
     GaveUp,
-    /// The registry URL is unusable; the text says why without echoing the URL.
-    #[error("invalid schema registry URL: {0}")]
-    InvalidUrl(String),
 }
 
 impl RegistryError {

@@ -8,6 +8,12 @@ use std::thread;
 use std::time::Duration;
 
 use super::{REGISTRY_CONTENT_TYPE, RegistryClient};
+use crate::config::RegistryUrl;
+
+/// A client for a URL the test knows is valid.
+pub(super) fn client_for(url: &str) -> RegistryClient {
+    RegistryClient::new(&RegistryUrl::parse(url).expect("a valid registry URL"))
+}
 
 const FAST: Duration = Duration::from_millis(5);
 
@@ -73,9 +79,7 @@ impl FakeRegistry {
     }
 
     pub(super) fn client(&self) -> RegistryClient {
-        RegistryClient::new(&self.url())
-            .expect("valid URL")
-            .with_backoff(FAST, FAST)
+        client_for(&self.url()).with_backoff(FAST, FAST)
     }
 
     pub(super) fn seen(&self) -> Vec<Seen> {

@@ -12,19 +12,20 @@
 //! the `*_with_retry` methods with capped, jittered exponential backoff until they succeed or
 //! the caller gives up (shutdown).
 //!
-//! Credentials, from the URL's userinfo or [`RegistryClient::new_with_auth`], go only into the
-//! `Authorization` header: errors, logs and `Debug` name the host, never the user or password,
+//! Credentials, from the URL's user-info part or [`RegistryClient::new_with_auth`], go only
+//! into the `Authorization` header: errors, logs and `Debug` name the host, never the user or password,
 //! and a registry's own error text is never copied (only its numeric `error_code`). ureq logs
 //! headers allow-listed at DEBUG but raw wire bytes at TRACE, so its TRACE level must stay off.
 //!
-//! One concern a file: this one is the client and its requests; `answer` reads an answer into
-//! a body or the error its status means, `backoff` paces retries, `endpoint` takes the URL
-//! apart from its credentials, and `error` is [`RegistryError`].
+//! One concern a file: this one is the client and its requests (their URLs come from the
+//! [`RegistryUrl`] setting); `answer` reads an answer into a body or the error its status
+//! means, `backoff` paces retries, `error` is [`RegistryError`], and `source` makes the client
+//! the pipeline's source of writer schemas.
 
 mod answer;
 mod backoff;
-mod endpoint;
 mod error;
+mod source;
 
 #[cfg(test)]
 mod fake_registry;
@@ -35,13 +36,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use base64::prelude::{BASE64_STANDARD, Engine as _};
 use serde::Deserialize;
 use ureq::RequestBuilder;
 
 pub use error::RegistryError;
+pub use source::RegistrySchemas;
 
+use crate::config::RegistryUrl;
 use backoff::{Backoff, pause_unless_given_up};
-use endpoint::{Endpoint, basic_authorization, percent_encode};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_MIN_BACKOFF: Duration = Duration::from_millis(100);
@@ -54,8 +57,8 @@ const ACCEPT: &str = "application/vnd.schemaregistry.v1+json, \
 #[derive(Clone)]
 pub struct RegistryClient {
     agent: ureq::Agent,
-    /// `scheme://host[:port][/prefix]`, without credentials or a trailing slash.
-    base: Arc<str>,
+    /// Where requests go; its `Debug` hides credentials.
+    url: Arc<RegistryUrl>,
     /// `host[:port]`, the only part of the URL that errors and logs show.
     host: Arc<str>,
     /// The whole `Authorization` header value; kept out of `Debug`.
@@ -73,7 +76,7 @@ const _: fn() = || {
 impl fmt::Debug for RegistryClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RegistryClient")
-            .field("base", &self.base)
+            .field("url", &self.url)
             .field("authenticated", &self.authorization.is_some())
             .field("timeout", &self.timeout)
             .field("backoff", &self.backoff)
@@ -90,33 +93,27 @@ pub fn value_subject(topic: &str) -> String {
 }
 
 impl RegistryClient {
-    /// A client for `base_url` (`http[s]://[user:password@]host[:port][/prefix]`, no query).
-    /// Percent-encoded userinfo becomes basic-auth credentials.
-    pub fn new(base_url: &str) -> Result<Self, RegistryError> {
-        let endpoint = Endpoint::parse(base_url)?;
-        let authorization = endpoint
-            .credentials
-            .map(|(user, password)| basic_authorization(&user, &password));
-        Ok(Self {
+    /// A client for the registry at `url`; the credentials of its user-info part become
+    /// basic-auth credentials.
+    pub fn new(url: &RegistryUrl) -> Self {
+        Self {
             agent: agent(DEFAULT_TIMEOUT),
-            base: endpoint.base.into(),
-            host: endpoint.host.into(),
-            authorization,
+            host: url.host().into(),
+            authorization: url
+                .credentials()
+                .map(|(user, password)| basic_authorization(user, password)),
+            url: Arc::new(url.clone()),
             timeout: DEFAULT_TIMEOUT,
             backoff: Backoff::new(DEFAULT_MIN_BACKOFF, DEFAULT_MAX_BACKOFF),
-        })
+        }
     }
 
     /// Like [`new`](Self::new), with basic-auth credentials given apart from the URL; they
-    /// take precedence over any userinfo in the URL.
-    pub fn new_with_auth(
-        base_url: &str,
-        user: &str,
-        password: &str,
-    ) -> Result<Self, RegistryError> {
-        let mut client = Self::new(base_url)?;
+    /// take precedence over any in the URL.
+    pub fn new_with_auth(url: &RegistryUrl, user: &str, password: &str) -> Self {
+        let mut client = Self::new(url);
         client.authorization = Some(basic_authorization(user, password));
-        Ok(client)
+        client
     }
 
     /// Sets the timeout of one whole request (connect, send, receive); 5 s by default.
@@ -144,7 +141,7 @@ impl RegistryClient {
         struct Answer {
             schema: String,
         }
-        let url = format!("{}/schemas/ids/{id}", self.base);
+        let url = self.url.request(&["schemas", "ids", &id.to_string()]);
         let body = self.answer(self.prepare(self.agent.get(&url)).call(), Some(id))?;
         let answer: Answer = self.parse(&body, "{\"schema\": ...}")?;
         Ok(answer.schema)
@@ -157,11 +154,7 @@ impl RegistryClient {
         struct Answer {
             id: u32,
         }
-        let url = format!(
-            "{}/subjects/{}/versions",
-            self.base,
-            percent_encode(subject)
-        );
+        let url = self.url.request(&["subjects", subject, "versions"]);
         let request_body = serde_json::json!({ "schema": schema }).to_string();
         let request = self
             .prepare(self.agent.post(&url))
@@ -245,6 +238,11 @@ impl RegistryClient {
             None => request,
         }
     }
+}
+
+fn basic_authorization(user: &str, password: &str) -> Arc<str> {
+    let credentials = BASE64_STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {credentials}").into()
 }
 
 fn agent(timeout: Duration) -> ureq::Agent {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::fake_registry::FakeRegistry;
+use super::fake_registry::{FakeRegistry, client_for};
 use super::*;
 
 const SCHEMA: &str = r#"{"type":"record","name":"EncounterEvent","fields":[]}"#;
@@ -37,7 +37,7 @@ fn writer_schema_fetches_the_schema_text_registered_under_the_id() {
 #[test]
 fn a_base_url_path_prefix_is_kept_and_its_trailing_slash_dropped() {
     let registry = FakeRegistry::start(&[(200, &schema_answer())]);
-    let client = RegistryClient::new(&format!("{}/registry/", registry.url())).expect("valid URL");
+    let client = client_for(&format!("{}/registry/", registry.url()));
 
     assert_eq!(client.writer_schema(3), Ok(SCHEMA.to_owned()));
     assert_eq!(registry.seen()[0].path, "/registry/schemas/ids/3");
@@ -220,7 +220,7 @@ fn a_malformed_success_body_is_transient() {
 fn credentials_from_the_url_are_sent_as_basic_auth_and_never_displayed() {
     let registry = FakeRegistry::start(&[(401, r#"{"error_code":401,"message":"Unauthorized"}"#)]);
     let url = format!("http://alice:hunter%402@{}", registry.addr);
-    let client = RegistryClient::new(&url).expect("valid URL");
+    let client = client_for(&url);
 
     let error = client.writer_schema(1).expect_err("401 is permanent");
 
@@ -246,7 +246,8 @@ fn credentials_from_the_url_are_sent_as_basic_auth_and_never_displayed() {
 fn explicit_credentials_take_precedence_over_the_url_userinfo() {
     let registry = FakeRegistry::start(&[(200, &schema_answer())]);
     let url = format!("http://alice:old@{}", registry.addr);
-    let client = RegistryClient::new_with_auth(&url, "bob", "new").expect("valid URL");
+    let url = RegistryUrl::parse(&url).expect("valid URL");
+    let client = RegistryClient::new_with_auth(&url, "bob", "new");
 
     assert_eq!(client.writer_schema(1), Ok(SCHEMA.to_owned()));
     // base64("bob:new")
@@ -261,7 +262,7 @@ fn a_refused_connection_is_transient_and_names_the_host_but_not_the_credentials(
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
     let addr = listener.local_addr().expect("bound address");
     drop(listener);
-    let client = RegistryClient::new(&format!("http://alice:hunter2@{addr}")).expect("valid URL");
+    let client = client_for(&format!("http://alice:hunter2@{addr}"));
 
     let result = client.writer_schema(1);
 
@@ -283,9 +284,7 @@ fn a_silent_registry_times_out_as_transient() {
         thread::sleep(Duration::from_secs(5));
         drop(held);
     });
-    let client = RegistryClient::new(&format!("http://{addr}"))
-        .expect("valid URL")
-        .with_timeout(Duration::from_millis(200));
+    let client = client_for(&format!("http://{addr}")).with_timeout(Duration::from_millis(200));
     let started = Instant::now();
 
     let result = client.writer_schema(1);

@@ -6,12 +6,12 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use traction_screen::codec::{self, Encoder, OUTCOME_SCHEMA, OutputFormat, limits};
-use traction_screen::domain::{Outcome, Timestamp, Verdict};
-use traction_screen::generate::poison_message;
 use traction_screen::metrics::DEAD_LETTER_REASONS;
-use traction_screen::pipeline::Pipeline;
-use traction_screen::synth::Synth;
+use traction_screen_core::codec::{self, Encoder, OUTCOME_SCHEMA, OutputFormat, limits};
+use traction_screen_core::domain::{Outcome, Timestamp, Verdict};
+use traction_screen_core::pipeline::{Pipeline, Processed};
+use traction_screen_synth::Synth;
+use traction_screen_synth::poison_message;
 
 use super::kafka::Message;
 
@@ -78,8 +78,9 @@ pub fn reason_counts(inputs: &[Input]) -> BTreeMap<&'static str, u64> {
 /// What the pure pipeline makes of a message value.
 pub fn expect(payload: &[u8]) -> Expect {
     match PIPELINE.process(payload, Timestamp(0), None) {
-        Ok(outcome) => Expect::Outcome(Box::new(outcome)),
-        Err(reject) => Expect::DeadLetter(reject.code()),
+        Processed::Screened(screened) => Expect::Outcome(Box::new(screened.outcome)),
+        Processed::Rejected(reject) => Expect::DeadLetter(reject.code()),
+        Processed::Abandoned => panic!("a pipeline without a schema source never abandons"),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use traction_screen::domain::{Outcome, Source};
+use traction_screen_core::domain::{Outcome, Source};
 
 use super::events::{Input, comparable, decode_outcome};
 use super::kafka::{Placed, Record};

@@ -1,0 +1,207 @@
+//! The service loop: consume → screen → publish → commit, at least once.
+//!
+//! Guarantee: an input offset is committed only after the outcome (or dead letter) of it
+//! and of every earlier offset of its partition was acknowledged by the broker. A crash can
+//! re-publish outcomes (same `event_id`), never lose one.
+//!
+//! Threads: one consumer thread runs this loop: it polls Kafka (which also runs the
+//! rebalance callbacks and the blocking commits) and hands each message to a screening
+//! worker (`worker`); the producer's own thread runs delivery reports. A partition always
+//! goes to the same worker, so order inside a partition is kept while partitions run in
+//! parallel. Memory is bounded by `max_in_flight`: past it, the consumer pauses its
+//! partitions until acknowledgements catch up.
+
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::message::{BorrowedMessage, Message};
+use rdkafka::producer::Producer;
+use tracing::{info, warn};
+use traction_screen_core::pipeline::Pipeline;
+
+use super::kafka::{
+    ConsumerCtx, ProducerCtx, ServiceProducer, commit_sync, offsets_list, service_client_config,
+};
+use super::ledger::Partition;
+use super::records::Consumed;
+use super::shared::Shared;
+use super::startup;
+use super::worker::{self, Job};
+use crate::config::{Role, RunSettings};
+
+type Consumer_ = BaseConsumer<ConsumerCtx>;
+
+/// Runs the loop until `shared.shutdown` is triggered, then drains, commits and leaves the
+/// group. Blocking: call it from a dedicated thread. Errs with the fatal cause, if any.
+pub fn run(
+    settings: &RunSettings,
+    pipeline: Arc<Pipeline>,
+    shared: Arc<Shared>,
+) -> anyhow::Result<()> {
+    let producer: ServiceProducer = service_client_config(settings, Role::Producer)
+        .create_with_context(ProducerCtx {
+            shared: Arc::clone(&shared),
+        })
+        .context("cannot create the Kafka producer (check --kafka-config)")?;
+    let consumer: Consumer_ = service_client_config(settings, Role::Consumer)
+        .create_with_context(ConsumerCtx {
+            shared: Arc::clone(&shared),
+        })
+        .context("cannot create the Kafka consumer (check --kafka-config)")?;
+    if !startup::check_topics(consumer.client(), producer.client(), settings, &shared)? {
+        return Ok(());
+    }
+    let input = settings.topics.input.as_str();
+    consumer
+        .subscribe(&[input])
+        .with_context(|| format!("cannot subscribe to {input}"))?;
+    let workers = settings.tuning.workers.get();
+    info!(topic = %input, group = %settings.group_id, workers, "consuming");
+
+    let producer = Arc::new(producer);
+    let topics = settings.topics.clone();
+    let (lanes, handles) = worker::start(workers, &pipeline, &producer, &shared, topics);
+    consume(&consumer, &lanes, &shared, settings);
+    finish(&consumer, &shared, settings);
+    drop(lanes);
+    for handle in handles {
+        let _ = handle.join();
+    }
+    if let Err(error) = producer.flush(Duration::from_secs(10)) {
+        warn!(%error, "producer flush at shutdown did not complete");
+    }
+    drop(consumer);
+    match shared.shutdown.failure() {
+        Some(cause) => bail!(cause),
+        None => Ok(()),
+    }
+}
+
+/// The consumer thread's loop: poll, dispatch, pause past the in-flight bound, commit.
+fn consume(
+    consumer: &Consumer_,
+    lanes: &[Sender<Job>],
+    shared: &Arc<Shared>,
+    settings: &RunSettings,
+) {
+    let max_in_flight = settings.tuning.max_in_flight.get();
+    let mut paused = false;
+    let mut last_commit = Instant::now();
+    while !shared.shutdown.is_triggered() {
+        let in_flight = shared.ledger.in_flight();
+        shared.metrics.set_in_flight(in_flight);
+        if in_flight >= max_in_flight {
+            // Pausing again while paused also covers partitions assigned since.
+            let newly = !paused;
+            paused = set_paused(consumer, true) || paused;
+            if newly && paused {
+                info!(in_flight, "in-flight bound reached: consumption paused");
+            }
+        } else if paused && in_flight <= max_in_flight * 3 / 4 && set_paused(consumer, false) {
+            paused = false;
+            info!(in_flight, "acknowledgements caught up: consumption resumed");
+        }
+        match consumer.poll(Duration::from_millis(100)) {
+            Some(Ok(message)) => dispatch(&message, lanes, shared),
+            Some(Err(error)) => warn!(%error, "consumer error; retrying"),
+            None => {}
+        }
+        if last_commit.elapsed() >= settings.tuning.commit_interval {
+            commit_progress(consumer, shared);
+            last_commit = Instant::now();
+        }
+    }
+}
+
+fn dispatch(message: &BorrowedMessage<'_>, lanes: &[Sender<Job>], shared: &Arc<Shared>) {
+    let partition = Partition::new(message.topic(), message.partition());
+    shared.metrics.event_consumed();
+    let claim = shared.ledger.consume(partition.clone(), message.offset());
+    let job = Job {
+        message: Consumed {
+            partition,
+            offset: message.offset(),
+            key: message.key().map(<[u8]>::to_vec),
+            payload: message.payload().map(<[u8]>::to_vec),
+            headers: message.headers().map(|h| h.detach()),
+        },
+        consumed_at: Instant::now(),
+        claim,
+    };
+    let lane = message.partition().unsigned_abs() as usize % lanes.len();
+    if lanes[lane].send(job).is_err() {
+        shared
+            .shutdown
+            .fail("a screening worker stopped unexpectedly");
+    }
+}
+
+/// Pauses or resumes every assigned partition; returns whether it took effect.
+fn set_paused(consumer: &Consumer_, pause: bool) -> bool {
+    let Ok(assignment) = consumer.assignment() else {
+        return false;
+    };
+    let result = if pause {
+        consumer.pause(&assignment)
+    } else {
+        consumer.resume(&assignment)
+    };
+    match result {
+        Ok(()) => true,
+        Err(error) => {
+            warn!(%error, "cannot change pause state");
+            false
+        }
+    }
+}
+
+/// Commits the positions that are ahead of their last confirmed commit, asynchronously (the
+/// consumer thread must keep polling); the commit callback confirms them.
+fn commit_progress(consumer: &Consumer_, shared: &Shared) {
+    let commits = shared.ledger.commits_due();
+    if commits.is_empty() {
+        return;
+    }
+    let list = offsets_list(&commits);
+    if let Err(error) = consumer.commit(&list, CommitMode::Async) {
+        warn!(%error, "cannot queue an offset commit; the next one retries");
+    }
+}
+
+/// How often a drain stops waiting on the ledger to serve librdkafka's callbacks (commit
+/// results, rebalances, statistics) on the consumer thread.
+const SERVE_CALLBACKS_EVERY: Duration = Duration::from_millis(20);
+
+/// Shutdown: stop fetching, drain within the bound, commit, leave the group.
+fn finish(consumer: &Consumer_, shared: &Shared, settings: &RunSettings) {
+    set_paused(consumer, true);
+    let deadline = Instant::now() + settings.tuning.drain_timeout;
+    // Each acknowledgement wakes the wait; between waits, callbacks are served. A message
+    // fetched before the pause is dropped untracked, so no commit passes it and the next
+    // owner screens it.
+    let drained = || {
+        let wake = (Instant::now() + SERVE_CALLBACKS_EVERY).min(deadline);
+        shared.ledger.wait_drained(None, wake)
+    };
+    let mut left = drained();
+    while left > 0 && Instant::now() < deadline {
+        let _ = consumer.poll(Duration::ZERO);
+        left = drained();
+    }
+    if left > 0 {
+        warn!(
+            in_flight = left,
+            "drain timed out; those offsets stay uncommitted"
+        );
+    }
+    let positions = shared.ledger.positions();
+    commit_sync(consumer, &offsets_list(&positions));
+    info!(
+        partitions = positions.len(),
+        "offsets committed; leaving the group"
+    );
+    consumer.unsubscribe();
+}

@@ -1,0 +1,119 @@
+//! The ledger over partitions: claims, assignment and revocation, and waiting for a drain.
+
+use std::thread;
+use std::time::Duration;
+
+use super::*;
+
+fn p(partition: i32) -> Partition {
+    Partition::new("encounters", partition)
+}
+
+fn ledger() -> Arc<Ledger> {
+    Arc::new(Ledger::new())
+}
+
+#[test]
+fn a_claim_counts_in_flight_until_it_is_done() {
+    let ledger = ledger();
+    let first = ledger.consume(p(0), 0);
+    let second = ledger.consume(p(0), 1);
+    assert_eq!(ledger.in_flight(), 2);
+    second.done();
+    assert_eq!(ledger.in_flight(), 1);
+    assert_eq!(ledger.commits_due(), vec![(p(0), 0)]);
+    first.done();
+    drop((first, second));
+    assert_eq!(
+        (ledger.in_flight(), ledger.commits_due()),
+        (0, vec![(p(0), 2)])
+    );
+}
+
+#[test]
+fn a_claim_dropped_unfinished_is_abandoned_and_never_committed_past() {
+    let ledger = ledger();
+    let abandoned = ledger.consume(p(0), 0);
+    let next = ledger.consume(p(0), 1);
+    drop(abandoned);
+    next.done();
+    assert_eq!(ledger.in_flight(), 0);
+    assert_eq!(ledger.positions(), vec![(p(0), 0)]);
+}
+
+#[test]
+fn completion_for_an_unknown_partition_is_ignored() {
+    let ledger = ledger();
+    let claim = ledger.consume(p(0), 5);
+    assert_eq!(ledger.revoke(&[p(0)]), vec![(p(0), 5)]);
+    claim.done();
+    assert_eq!((ledger.in_flight(), ledger.commits_due()), (0, vec![]));
+}
+
+#[test]
+fn revoked_partition_is_forgotten() {
+    let ledger = ledger();
+    assert_eq!(ledger.assign([p(0), p(1)]), 2);
+    let _claim = ledger.consume(p(0), 0);
+    assert_eq!(ledger.in_flight(), 1);
+    assert_eq!(ledger.revoke(&[p(0)]), vec![(p(0), 0)]);
+    assert_eq!(ledger.in_flight(), 0);
+    assert_eq!(ledger.commits_due(), vec![]);
+    assert_eq!(ledger.assigned(), 1);
+    assert!(!ledger.is_assigned(&p(0)) && ledger.is_assigned(&p(1)));
+}
+
+#[test]
+fn commits_are_reported_per_partition_in_order() {
+    let ledger = ledger();
+    let _nine = ledger.consume(p(0), 9);
+    ledger.consume(p(1), 4).done();
+    assert_eq!(ledger.commits_due(), vec![(p(0), 9), (p(1), 5)]);
+    ledger.confirm(&p(1), 5);
+    assert_eq!(ledger.commits_due(), vec![(p(0), 9)]);
+}
+
+#[test]
+fn a_drain_wakes_when_the_last_claim_is_settled() {
+    let ledger = ledger();
+    let claims = [ledger.consume(p(0), 0), ledger.consume(p(1), 0)];
+    let started = Instant::now();
+    let settler = thread::spawn(move || {
+        for claim in claims {
+            thread::sleep(Duration::from_millis(50));
+            claim.done();
+        }
+    });
+    let left = ledger.wait_drained(None, started + Duration::from_secs(60));
+    assert_eq!(left, 0);
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    settler.join().expect("the settler finishes");
+}
+
+#[test]
+fn a_drain_of_some_partitions_waits_for_those_only() {
+    let ledger = ledger();
+    let _other = ledger.consume(p(1), 0);
+    let waited = ledger.consume(p(0), 0);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let settler = thread::spawn(move || {
+        thread::sleep(Duration::from_millis(50));
+        waited.done();
+    });
+    assert_eq!(ledger.wait_drained(Some(&[p(0)]), deadline), 0);
+    assert_eq!(ledger.in_flight(), 1);
+    settler.join().expect("the settler finishes");
+}
+
+#[test]
+fn a_drain_gives_up_at_its_deadline_with_the_count_left() {
+    let ledger = ledger();
+    let _stuck = [ledger.consume(p(0), 0), ledger.consume(p(0), 1)];
+    let deadline = Instant::now() + Duration::from_millis(50);
+    assert_eq!(ledger.wait_drained(None, deadline), 2);
+    assert!(Instant::now() >= deadline);
+}

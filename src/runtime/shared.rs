@@ -1,0 +1,43 @@
+//! What the service's threads share: the consumer thread (its loop and librdkafka's
+//! callbacks on it), the screening workers and the producer's delivery callback.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::admin::Health;
+use super::kafka::BrokerErrors;
+use super::ledger::Ledger;
+use super::shutdown::Shutdown;
+use crate::metrics::Metrics;
+
+pub struct Shared {
+    /// Every message in flight, and the offsets that may be committed.
+    pub ledger: Arc<Ledger>,
+    pub metrics: Arc<Metrics>,
+    pub health: Arc<Health>,
+    pub shutdown: Shutdown,
+    pub input_topic: String,
+    pub drain_timeout: Duration,
+    /// Connection failures of both clients (see [`BrokerErrors`]).
+    pub broker_errors: BrokerErrors,
+}
+
+impl Shared {
+    pub fn new(
+        metrics: Arc<Metrics>,
+        health: Arc<Health>,
+        shutdown: Shutdown,
+        input_topic: String,
+        drain_timeout: Duration,
+    ) -> Self {
+        Self {
+            ledger: Arc::new(Ledger::new()),
+            metrics,
+            health,
+            shutdown,
+            input_topic,
+            drain_timeout,
+            broker_errors: BrokerErrors::default(),
+        }
+    }
+}
