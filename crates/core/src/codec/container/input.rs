@@ -5,6 +5,8 @@
 
 use std::io::{self, BufRead, Read};
 
+use memchr::memmem;
+
 /// Bytes in a sync marker.
 pub(super) const MARKER_LEN: usize = 16;
 
@@ -98,37 +100,43 @@ impl<R: BufRead> Input<R> {
     }
 
     /// Consumes everything up to and including the next `marker`; `false` when the input
-    /// ends without one. Only a corrupt file gets here, so the search is plain.
+    /// ends without one. Only a corrupt file gets here, but it may be long and come in small
+    /// reads: no allocation per read, and a vectorised search (`memmem`).
     pub(super) fn skip_past(&mut self, marker: &[u8; MARKER_LEN]) -> io::Result<bool> {
-        // The end of the bytes already searched: a marker may straddle two chunks.
-        let mut carry: Vec<u8> = Vec::with_capacity(2 * MARKER_LEN);
+        const TAIL: usize = MARKER_LEN - 1;
+        let finder = memmem::Finder::new(marker);
+        // A marker may straddle reads: the last bytes already searched (`carried`), then
+        // the head of the next read.
+        let mut seam = [0u8; 2 * TAIL];
+        let mut carried = 0;
         loop {
             let chunk = self.fill_buf()?;
             if chunk.is_empty() {
                 return Ok(false);
             }
-            let mut seam = carry.clone();
-            seam.extend_from_slice(&chunk[..chunk.len().min(MARKER_LEN - 1)]);
-            let found = match find(&seam, marker) {
-                Some(at) => Some(at + MARKER_LEN - carry.len()),
-                None => find(chunk, marker).map(|at| at + MARKER_LEN),
+            let head = chunk.len().min(TAIL);
+            seam[carried..carried + head].copy_from_slice(&chunk[..head]);
+            let found = match finder.find(&seam[..carried + head]) {
+                Some(at) => Some(at + MARKER_LEN - carried),
+                None => finder.find(chunk).map(|at| at + MARKER_LEN),
             };
             if let Some(end) = found {
                 self.consume(end);
                 return Ok(true);
             }
-            carry.extend_from_slice(&chunk[chunk.len().saturating_sub(MARKER_LEN - 1)..]);
-            carry.drain(..carry.len().saturating_sub(MARKER_LEN - 1));
+            if chunk.len() >= TAIL {
+                seam[..TAIL].copy_from_slice(&chunk[chunk.len() - TAIL..]);
+                carried = TAIL;
+            } else {
+                let searched = carried + head;
+                let keep = searched.min(TAIL);
+                seam.copy_within(searched - keep..searched, 0);
+                carried = keep;
+            }
             let len = chunk.len();
             self.consume(len);
         }
     }
-}
-
-fn find(haystack: &[u8], marker: &[u8; MARKER_LEN]) -> Option<usize> {
-    haystack
-        .windows(MARKER_LEN)
-        .position(|window| window == marker)
 }
 
 impl<R: BufRead> Read for Input<R> {
