@@ -18,7 +18,7 @@ use traction_screen_core::testing::{clean_encounter, date, line, sample_outcome}
 
 const EXAMPLES: &str = include_str!("../fixtures/codec/encounters.jsonl");
 /// The id our own schema is registered under in these tests.
-const SCHEMA_ID: u32 = 7;
+pub(crate) const SCHEMA_ID: u32 = 7;
 
 const INPUT_FORMATS: [InputFormat; 4] = [
     InputFormat::Auto,
@@ -58,7 +58,8 @@ fn decode(bytes: &[u8]) -> Result<Encounter, DecodeError> {
     decoder(InputFormat::Auto).decode(bytes)
 }
 
-fn encode(format: OutputFormat, event: &Encounter) -> Vec<u8> {
+/// `event` in `format`, Confluent framing under [`SCHEMA_ID`].
+pub(crate) fn encode(format: OutputFormat, event: &Encounter) -> Vec<u8> {
     let mut out = Vec::new();
     Encoder::new(format, Some(SCHEMA_ID))
         .expect("valid encoder")

@@ -13,11 +13,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use traction_screen_core::codec::container::{self, Codec, ContainerWriter};
-use traction_screen_core::codec::{Decoder, Encoder, InputFormat, OutputFormat};
+use traction_screen_core::codec::{Decoder, InputFormat, OutputFormat};
 use traction_screen_core::domain::Encounter;
 
-/// The Confluent schema id the fuzz targets register our schema under (fuzz/src/lib.rs).
-const SCHEMA_ID: u32 = 7;
+// The fuzz targets register our schema under the same id (fuzz/src/lib.rs).
+use crate::codec::{SCHEMA_ID, encode};
+
 /// Every how many lines a catalogue fixture is taken: the catalogue has 88 cases.
 const CATALOGUE_STRIDE: usize = 11;
 
@@ -44,15 +45,6 @@ fn decoded(line: &str) -> Encounter {
         .expect("every fixture line decodes")
 }
 
-fn encoded(format: OutputFormat, event: &Encounter) -> Vec<u8> {
-    let mut out = Vec::new();
-    Encoder::new(format, Some(SCHEMA_ID))
-        .expect("a valid encoder")
-        .encode_encounter(event, &mut out)
-        .expect("encodes");
-    out
-}
-
 /// A container file of `events` in `codec`, one record per block.
 fn container(events: &[Encounter], codec: Codec) -> Vec<u8> {
     let mut file = ContainerWriter::with_block_bytes(Vec::new(), codec, 1).expect("header");
@@ -68,8 +60,8 @@ fn seeds() -> BTreeMap<(&'static str, String), Vec<u8>> {
     let lines = json_lines();
     for (name, line) in &lines {
         let event = decoded(line);
-        let confluent = encoded(OutputFormat::AvroConfluent, &event);
-        let single_object = encoded(OutputFormat::AvroSingleObject, &event);
+        let confluent = encode(OutputFormat::AvroConfluent, &event);
+        let single_object = encode(OutputFormat::AvroSingleObject, &event);
         for target in ["json", "pipeline"] {
             seeds.insert((target, format!("{name}.json")), line.as_bytes().to_vec());
         }
