@@ -42,9 +42,7 @@ pub fn run(
     shared: Arc<Shared>,
 ) -> anyhow::Result<()> {
     let producer: ServiceProducer = service_client_config(settings, Role::Producer)
-        .create_with_context(ProducerCtx {
-            shared: Arc::clone(&shared),
-        })
+        .create_with_context(ProducerCtx::new(Arc::clone(&shared)))
         .context("cannot create the Kafka producer (check --kafka-config)")?;
     let consumer: Consumer_ = service_client_config(settings, Role::Consumer)
         .create_with_context(ConsumerCtx {
@@ -62,6 +60,7 @@ pub fn run(
     info!(topic = %input, group = %settings.group_id, workers, "consuming");
 
     let producer = Arc::new(producer);
+    let _ = producer.context().producer.set(Arc::downgrade(&producer));
     let topics = settings.topics.clone();
     let (lanes, handles) = worker::start(workers, &pipeline, &producer, &shared, topics);
     consume(&consumer, &lanes, &shared, settings);

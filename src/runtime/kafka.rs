@@ -12,7 +12,7 @@
 //!   logged once each, not once per client and retry.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use rdkafka::Message;
@@ -20,16 +20,25 @@ use rdkafka::client::ClientContext;
 use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
-use rdkafka::message::ToBytes;
+use rdkafka::message::{BorrowedMessage, ToBytes};
 use rdkafka::producer::{BaseRecord, DeliveryResult, ProducerContext, ThreadedProducer};
 use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{debug, error, info, warn};
+use traction_screen_core::codec::limits::MAX_MESSAGE_BYTES;
 
-use super::delivery::Pending;
+use super::delivery::{Pending, base_record, shortened, too_large};
 use super::ledger::Partition;
 use super::shared::Shared;
 use crate::config::{Brokers, KafkaConfig, Role, RunSettings};
+
+/// Room for a dead letter's key and headers beyond the input limit.
+pub const DEAD_LETTER_ROOM: usize = 64 * 1024;
+/// The producer's `message.max.bytes` unless `--kafka-config` says otherwise: the decoder's
+/// input limit plus [`DEAD_LETTER_ROOM`], so that any message the decoder reads can be
+/// dead-lettered whole (a larger one, or one the broker refuses, is dead-lettered without its
+/// value: `delivery::shortened`).
+pub const PRODUCER_MESSAGE_MAX_BYTES: usize = MAX_MESSAGE_BYTES + DEAD_LETTER_ROOM;
 
 /// A client configuration: our defaults for the role, then the user's properties for it
 /// (see [`KafkaConfig::for_client`]).
@@ -50,11 +59,15 @@ pub fn client_config(brokers: &Brokers, properties: &KafkaConfig, role: Role) ->
         Role::Producer => {
             // Every in-sync replica acknowledges before an offset may be committed;
             // idempotence keeps per-key order across retries; lz4 is cheap on small records.
+            // A dead letter carries the whole input (up to the decoder's limit, and over it
+            // for a too_large one) plus its headers: librdkafka's default limit (1,000,000)
+            // would refuse it.
             config
                 .set("acks", "all")
                 .set("enable.idempotence", "true")
                 .set("linger.ms", "5")
-                .set("compression.type", "lz4");
+                .set("compression.type", "lz4")
+                .set("message.max.bytes", PRODUCER_MESSAGE_MAX_BYTES.to_string());
         }
     }
     for (property, value) in properties.for_client(role) {
@@ -344,6 +357,31 @@ pub type ServiceProducer = ThreadedProducer<ProducerCtx>;
 
 pub struct ProducerCtx {
     pub shared: Arc<Shared>,
+    /// The producer itself, for the one record sent from a delivery report: a dead letter
+    /// refused as too large, again without its value. Set once the producer exists.
+    pub producer: OnceLock<Weak<ServiceProducer>>,
+}
+
+impl ProducerCtx {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        Self {
+            shared,
+            producer: OnceLock::new(),
+        }
+    }
+
+    /// Sends the dead letter `message` of `pending` again without its value (see
+    /// [`shortened`]), without waiting: false when it cannot be.
+    fn resend_shortened(&self, message: &BorrowedMessage<'_>, pending: &Arc<Pending>) -> bool {
+        let Some(producer) = self.producer.get().and_then(Weak::upgrade) else {
+            return false;
+        };
+        let (topic, key) = (message.topic(), message.key());
+        let Some(record) = shortened(pending, topic, key, message.headers()) else {
+            return false;
+        };
+        producer.send(base_record(record, pending)).is_ok()
+    }
 }
 
 impl ClientContext for ProducerCtx {
@@ -363,6 +401,13 @@ impl ProducerContext for ProducerCtx {
     fn delivery(&self, result: &DeliveryResult<'_>, pending: Arc<Pending>) {
         match result {
             Ok(_) => pending.delivered(),
+            Err((error, message))
+                if too_large(error) && self.resend_shortened(message, &pending) =>
+            {
+                warn!(
+                    "the broker refused a dead letter as too large: sent again without its value"
+                );
+            }
             Err((error, message)) => {
                 self.shared.metrics.produce_error();
                 self.shared.shutdown.fail(format!(
@@ -420,8 +465,8 @@ mod tests {
             ]
         );
         assert_eq!(
-            ["acks", "enable.idempotence"].map(|key| producer.get(key)),
-            [Some("all"), Some("true")]
+            ["acks", "enable.idempotence", "message.max.bytes"].map(|key| producer.get(key)),
+            [Some("all"), Some("true"), Some("1114112")]
         );
         assert_eq!(consumer.get("group.id"), Some("traction-screen"));
     }

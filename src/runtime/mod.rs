@@ -6,6 +6,7 @@ pub mod dead_letter;
 pub mod delivery;
 pub mod kafka;
 pub mod ledger;
+pub mod panic_probe;
 pub mod records;
 pub mod registry;
 pub mod shared;

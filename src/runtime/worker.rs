@@ -6,20 +6,21 @@
 //! Everything one message does happens in [`Worker::handle`]; the Kafka side only sends
 //! what it is told.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
-use rdkafka::producer::BaseRecord;
-use tracing::{info_span, warn};
+use tracing::{error, info_span, warn};
 use traction_screen_core::domain::Timestamp;
 use traction_screen_core::pipeline::{Pipeline, Processed};
 
-use super::delivery::Pending;
+use super::delivery::{self, Pending, base_record};
 use super::kafka::{ServiceProducer, send_waiting};
 use super::ledger::Claim;
-use super::records::{Batch, Buffers, Consumed, Record, records_for};
+use super::panic_probe;
+use super::records::{self, Batch, Buffers, Consumed, Record, records_for};
 use super::shared::Shared;
 use crate::config::Topics;
 
@@ -74,7 +75,9 @@ impl Worker {
         }
     }
 
-    /// One message: process it, decide what to produce, send that.
+    /// One message: process it, decide what to produce, send that. A panic while
+    /// processing or encoding it is contained here: the message is dead-lettered as
+    /// `internal_error` and the partition moves on.
     fn handle(&self, job: Job, buffers: &mut Buffers) {
         let Job {
             message,
@@ -90,37 +93,42 @@ impl Worker {
             offset = message.offset
         )
         .entered();
-        let payload = message.payload.as_deref().unwrap_or_default();
-        let processed = self
-            .pipeline
-            .process(payload, Timestamp::now(), Some(message.source()));
-        self.observe(&processed, &message);
-        let batch = records_for(
-            &processed,
-            &message,
-            &self.topics,
-            &self.pipeline,
-            buffers,
-            Timestamp::now(),
-        );
-        match batch {
-            Ok(Some(batch)) => {
-                let pending = Pending::new(
-                    claim,
-                    consumed_at,
-                    batch.produced,
-                    batch.records.len(),
-                    Arc::clone(&self.shared.metrics),
-                );
-                self.send_all(batch, &Arc::new(pending));
-            }
+        let now = Timestamp::now();
+        let processed = contained(|| self.process(&message, now));
+        let batch = processed.as_ref().and_then(|processed| {
+            self.observe(processed, &message);
+            let pipeline = &self.pipeline;
+            contained(|| records_for(processed, &message, &self.topics, pipeline, buffers, now))
+        });
+        let batch = match batch {
+            Some(Ok(Some(batch))) => batch,
             // Abandoned: the claim is dropped unsettled, so the offset stays uncommitted.
-            Ok(None) => {}
-            Err(error) => self
-                .shared
-                .shutdown
-                .fail(format!("cannot encode an outcome: {error}")),
-        }
+            Some(Ok(None)) => return,
+            Some(Err(error)) => {
+                let cause = format!("cannot encode an outcome: {error}");
+                return self.shared.shutdown.fail(cause);
+            }
+            None => {
+                self.shared.metrics.panic_contained();
+                error!("screening this message panicked: dead-lettering it as internal_error");
+                records::internal_error(&message, &self.topics, now)
+            }
+        };
+        let pending = Pending::new(
+            claim,
+            consumed_at,
+            batch.produced,
+            batch.records.len(),
+            Arc::clone(&self.shared.metrics),
+        );
+        self.send_all(batch, &Arc::new(pending));
+    }
+
+    fn process(&self, message: &Consumed, now: Timestamp) -> Processed {
+        let payload = message.payload.as_deref().unwrap_or_default();
+        let processed = self.pipeline.process(payload, now, Some(message.source()));
+        panic_probe::check(&processed);
+        processed
     }
 
     /// The screening metric, and the log line of a dead letter.
@@ -152,23 +160,20 @@ impl Worker {
     }
 
     /// Hands one record to the producer (waiting while its queue is full). Returns false
-    /// when the service is failing and the record was not sent.
+    /// when the service is failing and the record was not sent. A dead letter over the
+    /// producer's size limit is sent again without its value.
     fn send(&self, record: Record<'_>, pending: &Arc<Pending>) -> bool {
-        let topic = record.topic;
-        let mut base: BaseRecord<'_, [u8], [u8], Arc<Pending>> =
-            BaseRecord::with_opaque_to(topic, Arc::clone(pending));
-        if let Some(key) = record.key {
-            base = base.key(key);
-        }
-        if let Some(payload) = record.payload {
-            base = base.payload(payload);
-        }
-        if let Some(headers) = record.headers {
-            base = base.headers(headers);
-        }
+        let (topic, key) = (record.topic, record.key);
+        let shorter = delivery::shortened(pending, topic, key, record.headers.as_ref());
         let failing = || self.shared.shutdown.failure().is_some();
-        match send_waiting(&self.producer, base, failing) {
+        match send_waiting(&self.producer, base_record(record, pending), failing) {
             Ok(sent) => sent,
+            Err(error) if delivery::too_large(&error) && shorter.is_some() => {
+                warn!(
+                    "dead letter over the producer's message.max.bytes: sending it without its value"
+                );
+                shorter.is_some_and(|record| self.send(record, pending))
+            }
             Err(error) => {
                 self.shared.metrics.produce_error();
                 self.shared
@@ -178,4 +183,11 @@ impl Worker {
             }
         }
     }
+}
+
+/// Runs `f`, containing a panic: `None` if it panicked. The panic's message is not kept:
+/// it may quote the message's content (the panic hook logs only where it happened,
+/// `telemetry::log_panics`).
+fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
+    panic::catch_unwind(AssertUnwindSafe(f)).ok()
 }

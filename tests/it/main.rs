@@ -7,6 +7,7 @@ mod container;
 mod fixtures;
 mod outcome_evolution;
 mod pipeline;
+mod pipeline_defects;
 mod properties;
 mod registry;
 mod report;

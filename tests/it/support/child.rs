@@ -51,6 +51,17 @@ impl Service {
     /// a free admin port, short commit intervals and drain bounds, then `extra` flags
     /// (later flags win).
     pub fn run(name: &str, brokers: &str, group: &str, extra: &[&str]) -> Self {
+        Self::run_with_env(name, brokers, group, extra, &[])
+    }
+
+    /// As [`run`](Self::run), with variables `env` set in the child's environment.
+    pub fn run_with_env(
+        name: &str,
+        brokers: &str,
+        group: &str,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         let admin_addr = free_admin_addr();
         let admin = admin_addr.to_string();
         let mut args = vec![
@@ -71,11 +82,20 @@ impl Service {
             "2",
         ];
         args.extend_from_slice(extra);
-        Self::spawn(name, &args, admin_addr)
+        Self::spawn_with_env(name, &args, admin_addr, env)
     }
 
     /// The binary with exactly `args` (e.g. a command line that must be refused).
     pub fn spawn(name: &str, args: &[&str], admin_addr: SocketAddr) -> Self {
+        Self::spawn_with_env(name, args, admin_addr, &[])
+    }
+
+    fn spawn_with_env(
+        name: &str,
+        args: &[&str],
+        admin_addr: SocketAddr,
+        env: &[(&str, &str)],
+    ) -> Self {
         let mut command = Command::new(BINARY);
         command
             .args(args)
@@ -93,6 +113,7 @@ impl Service {
         if let Some(filter) = std::env::var_os("TRACTION_IT_CHILD_LOG") {
             command.env("RUST_LOG", filter);
         }
+        command.envs(env.iter().copied());
         let mut child = command
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {BINARY}: {e}"));

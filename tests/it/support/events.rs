@@ -161,10 +161,18 @@ pub fn poison(seed: u64) -> Vec<Input> {
 
 /// A valid encounter padded with an unknown field to just over [`limits::MAX_MESSAGE_BYTES`].
 pub fn too_large(seed: u64) -> Input {
+    padded(seed, limits::MAX_MESSAGE_BYTES + 1)
+}
+
+/// A valid encounter padded with an unknown field to `size` bytes (over the decoder's limit:
+/// a `too_large` dead letter).
+pub fn padded(seed: u64, size: usize) -> Input {
     let generated = Synth::new(seed).next_encounter();
     let json = codec::json::encounter_to_json(&generated.encounter);
-    let padding = "x".repeat(limits::MAX_MESSAGE_BYTES + 1 - json.len());
+    let filler = r#"{"padding":"","#.len() - 1;
+    let padding = "x".repeat(size - json.len() - filler);
     let payload = format!(r#"{{"padding":"{padding}",{}"#, &json[1..]).into_bytes();
+    assert_eq!(payload.len(), size);
     assert!(payload.len() > limits::MAX_MESSAGE_BYTES);
     Input {
         expect: expect(&payload),
