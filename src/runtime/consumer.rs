@@ -9,10 +9,12 @@
 //! worker (`worker`); the producer's own thread runs delivery reports. A partition always
 //! goes to the same worker, so order inside a partition is kept while partitions run in
 //! parallel. Memory is bounded by `max_in_flight`: past it, the consumer pauses its
-//! partitions until acknowledgements catch up.
+//! partitions until acknowledgements catch up; should pausing fail, the admission gate
+//! holds a polled message until the count is below the bound again, and the workers'
+//! queues are bounded too.
 
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::SyncSender;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
@@ -58,11 +60,13 @@ pub fn run(
         .with_context(|| format!("cannot subscribe to {input}"))?;
     let workers = settings.tuning.workers.get();
     info!(topic = %input, group = %settings.group_id, workers, "consuming");
+    let capacity = worker::queue_capacity(settings.tuning.max_in_flight.get(), workers);
 
     let producer = Arc::new(producer);
     let _ = producer.context().producer.set(Arc::downgrade(&producer));
     let topics = settings.topics.clone();
-    let (lanes, handles) = worker::start(workers, &pipeline, &producer, &shared, topics);
+    let (lanes, handles) =
+        worker::start((workers, capacity), &pipeline, &producer, &shared, topics);
     consume(&consumer, &lanes, &shared, settings);
     finish(&consumer, &shared, settings);
     drop(lanes);
@@ -82,7 +86,7 @@ pub fn run(
 /// The consumer thread's loop: poll, dispatch, pause past the in-flight bound, commit.
 fn consume(
     consumer: &Consumer_,
-    lanes: &[Sender<Job>],
+    lanes: &[SyncSender<Job>],
     shared: &Arc<Shared>,
     settings: &RunSettings,
 ) {
@@ -104,7 +108,10 @@ fn consume(
             info!(in_flight, "acknowledgements caught up: consumption resumed");
         }
         match consumer.poll(Duration::from_millis(100)) {
-            Some(Ok(message)) => dispatch(&message, lanes, shared),
+            Some(Ok(message)) if admitted(shared, max_in_flight) => {
+                dispatch(&message, lanes, shared)
+            }
+            Some(Ok(_)) => {}
             Some(Err(error)) => warn!(%error, "consumer error; retrying"),
             None => {}
         }
@@ -115,7 +122,23 @@ fn consume(
     }
 }
 
-fn dispatch(message: &BorrowedMessage<'_>, lanes: &[Sender<Job>], shared: &Arc<Shared>) {
+/// The admission gate: waits while `max_in_flight` messages are in flight, which happens
+/// only when pausing did not take effect (the poll returned a message anyway). False when a
+/// stop came meanwhile: the message is dropped untracked, so no commit passes it.
+fn admitted(shared: &Shared, max_in_flight: usize) -> bool {
+    loop {
+        let wake = Instant::now() + Duration::from_millis(100);
+        if shared.ledger.wait_below(max_in_flight, wake) < max_in_flight {
+            return true;
+        }
+        if shared.shutdown.is_triggered() {
+            return false;
+        }
+    }
+}
+
+/// Hands the message to its partition's worker, blocking while that worker's queue is full.
+fn dispatch(message: &BorrowedMessage<'_>, lanes: &[SyncSender<Job>], shared: &Arc<Shared>) {
     let partition = Partition::new(message.topic(), message.partition());
     shared.metrics.event_consumed();
     let claim = shared.ledger.consume(partition.clone(), message.offset());

@@ -8,7 +8,7 @@
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
@@ -39,19 +39,27 @@ struct Worker {
     topics: Arc<Topics>,
 }
 
-/// Starts `count` workers; returns their queues (a dropped queue ends its worker) and
-/// threads.
+/// How many jobs each of `workers` queues holds: together about `max_in_flight`, which the
+/// consumer's admission gate keeps the total under anyway. A full queue blocks the
+/// consumer thread (a partition always goes to the same worker, so a hot one can fill its
+/// queue before the bound is reached): backpressure, never unbounded memory.
+pub(super) fn queue_capacity(max_in_flight: usize, workers: usize) -> usize {
+    max_in_flight.div_ceil(workers.max(1))
+}
+
+/// Starts `count` workers, each behind a queue of `capacity` jobs; returns their queues (a
+/// dropped queue ends its worker) and threads.
 pub(super) fn start(
-    count: usize,
+    (count, capacity): (usize, usize),
     pipeline: &Arc<Pipeline>,
     producer: &Arc<ServiceProducer>,
     shared: &Arc<Shared>,
     topics: Topics,
-) -> (Vec<Sender<Job>>, Vec<JoinHandle<()>>) {
+) -> (Vec<SyncSender<Job>>, Vec<JoinHandle<()>>) {
     let topics = Arc::new(topics);
     (0..count)
         .map(|index| {
-            let (sender, receiver) = mpsc::channel();
+            let (sender, receiver) = mpsc::sync_channel(capacity);
             let worker = Worker {
                 pipeline: Arc::clone(pipeline),
                 producer: Arc::clone(producer),
@@ -190,4 +198,16 @@ impl Worker {
 /// `telemetry::log_panics`).
 fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
     panic::catch_unwind(AssertUnwindSafe(f)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::queue_capacity;
+
+    #[test]
+    fn the_queues_together_hold_about_the_in_flight_bound() {
+        assert_eq!(queue_capacity(10_000, 4), 2_500);
+        assert_eq!(queue_capacity(10, 3), 4);
+        assert_eq!(queue_capacity(1, 8), 1);
+    }
 }

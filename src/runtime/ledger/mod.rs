@@ -161,6 +161,24 @@ impl Ledger {
         self.lock().in_flight
     }
 
+    /// Waits until fewer than `limit` messages are in flight, or until `deadline`; returns
+    /// how many are. The consumer's admission gate: the in-flight bound holds even when
+    /// pausing the partitions did not take effect.
+    pub fn wait_below(&self, limit: usize, deadline: Instant) -> usize {
+        let mut state = self.lock();
+        loop {
+            let now = Instant::now();
+            if state.in_flight < limit || now >= deadline {
+                return state.in_flight;
+            }
+            state = self
+                .settled
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
     /// Waits until no message of `only` (every partition when `None`) is in flight, or
     /// until `deadline`; returns how many still are.
     pub fn wait_drained(&self, only: Option<&[Partition]>, deadline: Instant) -> usize {
