@@ -8,6 +8,7 @@ mod fixtures;
 mod outcome_evolution;
 mod pipeline;
 mod pipeline_defects;
+mod pipeline_stall;
 mod properties;
 mod registry;
 mod report;
