@@ -31,6 +31,7 @@ use super::ledger::Partition;
 use super::records::Consumed;
 use super::shared::Shared;
 use super::startup;
+use super::transaction::Transactions;
 use super::worker::{self, Job};
 use crate::config::{Role, RunSettings};
 
@@ -64,6 +65,10 @@ pub fn run(
 
     let producer = Arc::new(producer);
     let _ = producer.context().producer.set(Arc::downgrade(&producer));
+    if settings.transactional_id.is_some() {
+        let transactions = Transactions::start(&producer).map_err(anyhow::Error::msg)?;
+        let _ = shared.transactions.set(transactions);
+    }
     let topics = settings.topics.clone();
     let (lanes, handles) =
         worker::start((workers, capacity), &pipeline, &producer, &shared, topics);
@@ -182,7 +187,14 @@ fn set_paused(consumer: &Consumer_, pause: bool) -> bool {
 
 /// Commits the positions that are ahead of their last confirmed commit, asynchronously (the
 /// consumer thread must keep polling); the commit callback confirms them.
+/// Exactly-once: ends the open transaction instead (`transaction`).
 fn commit_progress(consumer: &Consumer_, shared: &Shared) {
+    if let Some(transactions) = shared.transactions.get() {
+        if let Err(cause) = transactions.commit(consumer, &shared.ledger) {
+            shared.shutdown.fail(cause);
+        }
+        return;
+    }
     let commits = shared.ledger.commits_due();
     if commits.is_empty() {
         return;
@@ -220,7 +232,17 @@ fn finish(consumer: &Consumer_, shared: &Shared, settings: &RunSettings) {
         );
     }
     let positions = shared.ledger.positions();
-    commit_sync(consumer, &offsets_list(&positions));
+    match shared.transactions.get() {
+        // A failed service commits nothing more: its transaction is aborted by the next
+        // instance with its transactional id.
+        Some(_) if shared.shutdown.failure().is_some() => {}
+        Some(transactions) => {
+            if let Err(cause) = transactions.commit(consumer, &shared.ledger) {
+                shared.shutdown.fail(cause);
+            }
+        }
+        None => commit_sync(consumer, &offsets_list(&positions)),
+    }
     info!(
         partitions = positions.len(),
         "offsets committed; leaving the group"

@@ -73,7 +73,12 @@ pub fn client_config(brokers: &Brokers, properties: &KafkaConfig, role: Role) ->
     for (property, value) in properties.for_client(role) {
         config.set(property, value);
     }
-    config.set_log_level(RDKafkaLogLevel::Warning);
+    // librdkafka's debug contexts (`debug=…`) log at debug level: let them through.
+    let level = match config.get("debug") {
+        Some(_) => RDKafkaLogLevel::Debug,
+        None => RDKafkaLogLevel::Warning,
+    };
+    config.set_log_level(level);
     config
 }
 
@@ -88,6 +93,9 @@ pub fn service_client_config(settings: &RunSettings, role: Role) -> ClientConfig
             settings.producer_idempotence.to_string(),
         ),
     };
+    if let (Role::Producer, Some(id)) = (role, &settings.transactional_id) {
+        config.set("transactional.id", id);
+    }
     config
 }
 
@@ -304,6 +312,13 @@ impl ConsumerCtx {
                 "revoke drain timed out; those messages will be screened again by the next owner"
             );
         }
+        // Exactly-once: the revoked partitions' offsets go in a transaction, before they go.
+        if let Some(transactions) = shared.transactions.get()
+            && !consumer.assignment_lost()
+            && let Err(cause) = transactions.commit(consumer, &shared.ledger)
+        {
+            shared.shutdown.fail(cause);
+        }
         let positions = shared.ledger.revoke(&partitions);
         for partition in &partitions {
             shared
@@ -315,7 +330,7 @@ impl ConsumerCtx {
             .set_assigned_partitions(shared.ledger.assigned());
         if consumer.assignment_lost() {
             warn!("assignment lost: skipping the commit of revoked partitions");
-        } else {
+        } else if shared.transactions.get().is_none() {
             commit_sync(consumer, &offsets_list(&positions));
         }
         info!(partitions = partitions.len(), "partitions revoked");
@@ -407,6 +422,11 @@ impl ProducerContext for ProducerCtx {
                 warn!(
                     "the broker refused a dead letter as too large: sent again without its value"
                 );
+            }
+            // Exactly-once: the transaction fails to commit, is aborted and rewound.
+            Err((error, _)) if self.shared.transactions.get().is_some() => {
+                self.shared.metrics.produce_error();
+                warn!(%error, "a record was not delivered: its transaction will be aborted");
             }
             Err((error, message)) => {
                 self.shared.metrics.produce_error();

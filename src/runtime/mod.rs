@@ -12,4 +12,5 @@ pub mod registry;
 pub mod shared;
 pub mod shutdown;
 pub mod startup;
+pub mod transaction;
 pub mod worker;

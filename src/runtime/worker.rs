@@ -22,6 +22,7 @@ use super::ledger::Claim;
 use super::panic_probe;
 use super::records::{self, Batch, Buffers, Consumed, Record, records_for};
 use super::shared::Shared;
+use super::transaction::{Transactions, is_fatal};
 use crate::config::Topics;
 
 /// One consumed message on its way to a worker.
@@ -122,6 +123,12 @@ impl Worker {
                 records::internal_error(&message, &self.topics, now)
             }
         };
+        // Exactly-once: the records go into the open transaction, unless an abort rewound
+        // the stream since this message was consumed (it is read again).
+        let _permit = self.shared.transactions.get().map(Transactions::permit);
+        if _permit.is_some() && !claim.is_current() {
+            return;
+        }
         let pending = Pending::new(
             claim,
             consumed_at,
@@ -181,6 +188,11 @@ impl Worker {
                     "dead letter over the producer's message.max.bytes: sending it without its value"
                 );
                 shorter.is_some_and(|record| self.send(record, pending))
+            }
+            Err(error) if self.shared.transactions.get().is_some() && !is_fatal(&error) => {
+                self.shared.metrics.produce_error();
+                warn!(%error, "cannot produce: the transaction will be aborted");
+                false
             }
             Err(error) => {
                 self.shared.metrics.produce_error();

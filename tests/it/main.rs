@@ -4,6 +4,7 @@ mod check;
 mod check_history;
 mod codec;
 mod container;
+mod exactly_once;
 mod fixtures;
 mod outcome_evolution;
 mod pipeline;

@@ -142,3 +142,22 @@ fn the_admission_gate_opens_when_a_message_settles_and_not_before() {
     );
     settler.join().expect("the settler finishes");
 }
+
+#[test]
+fn a_rewind_forgets_what_was_consumed_and_claims_from_before_it_settle_nothing() {
+    let ledger = ledger();
+    let stale = ledger.consume(p(0), 5);
+    ledger.consume(p(0), 6).done();
+    ledger.rewind();
+    assert_eq!((ledger.in_flight(), ledger.positions()), (0, vec![]));
+    assert_eq!(ledger.assigned(), 1, "the partition stays assigned");
+    let again = ledger.consume(p(0), 5);
+    drop(stale);
+    assert_eq!(
+        ledger.in_flight(),
+        1,
+        "the stale claim did not abandon offset 5"
+    );
+    again.done();
+    assert_eq!(ledger.commits_due(), vec![(p(0), 6)]);
+}
