@@ -173,6 +173,9 @@ pub struct DemoArgs {
     /// Partitions of the demo's encounters topic [default: 6].
     #[arg(long, env = "TRACTION_SCREEN_PARTITIONS", hide_env = true, value_parser = whole_number(), value_name = "N")]
     pub partitions: Option<u64>,
+    /// How the demo's service delivers outcomes [default: at-least-once].
+    #[arg(long, env = "TRACTION_SCREEN_DELIVERY", hide_env = true, value_parser = one_of::<Delivery>(), value_name = "MODE")]
+    pub delivery: Option<Delivery>,
     #[command(flatten)]
     pub tuning: TuningArgs,
 }

@@ -136,6 +136,7 @@ pub struct DemoSettings {
     pub rate: NonZeroU32,
     pub admin_addr: SocketAddr,
     pub partitions: NonZeroU16,
+    pub delivery: Delivery,
     pub tuning: Tuning,
 }
 
@@ -173,6 +174,7 @@ impl RunSettings {
             output_topic: output,
             dlq_topic: dlq,
             alerts_topic: alerts,
+            delivery: Some(demo.delivery),
             ..RunArgs::default()
         };
         let settings = Self::from_layers(&args, None, None)?;
@@ -343,6 +345,7 @@ impl DemoSettings {
             rate: r.or_default(RATE, args.rate, 5_000, positive_u32)?,
             admin_addr: r.admin_addr(args.admin_addr.clone())?,
             partitions: r.or_default(PARTITIONS, args.partitions, 6, partitions)?,
+            delivery: args.delivery.unwrap_or_default(),
             tuning: r.tuning(&args.tuning)?,
         })
     }
