@@ -24,9 +24,8 @@ use rdkafka::producer::Producer;
 use tracing::{info, warn};
 use traction_screen_core::pipeline::Pipeline;
 
-use super::kafka::{
-    ConsumerCtx, ProducerCtx, ServiceProducer, commit_sync, offsets_list, service_client_config,
-};
+use super::delivery::{ProducerCtx, ServiceProducer};
+use super::kafka::{ConsumerCtx, commit_sync, offsets_list, service_client_config};
 use super::ledger::Partition;
 use super::records::Consumed;
 use super::shared::Shared;

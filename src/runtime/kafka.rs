@@ -4,30 +4,26 @@
 //!   revoke protocol: before partitions go, it waits (bounded) for their in-flight work to
 //!   be acknowledged and commits their offsets synchronously. It runs on the consumer's own
 //!   thread (never a tokio worker), so the blocking commit is safe there.
-//! - The producer context receives delivery reports: an acknowledged record completes its
-//!   input offset; a record that cannot be delivered stops the service (at-least-once: its
-//!   offset is never committed).
+//! - The producer context (`delivery::ProducerCtx`) receives delivery reports.
 //! - Both report broker connection failures through [`BrokerErrors`]: silent until the
 //!   brokers first answer (start-up reports the last failure once, if it gives up), then
 //!   logged once each, not once per client and retry.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rdkafka::Message;
 use rdkafka::client::ClientContext;
 use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
-use rdkafka::message::{BorrowedMessage, ToBytes};
-use rdkafka::producer::{BaseRecord, DeliveryResult, ProducerContext, ThreadedProducer};
+use rdkafka::message::ToBytes;
+use rdkafka::producer::{BaseRecord, ProducerContext, ThreadedProducer};
 use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{debug, error, info, warn};
 use traction_screen_core::codec::limits::MAX_MESSAGE_BYTES;
 
-use super::delivery::{Pending, base_record, shortened, too_large};
 use super::ledger::Partition;
 use super::shared::Shared;
 use crate::config::{Brokers, KafkaConfig, Role, RunSettings};
@@ -168,7 +164,7 @@ impl BrokerErrors {
 
 /// Shared by both contexts: librdkafka errors go to `tracing` (they carry no payloads);
 /// errors that will not heal stop the service.
-fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
+pub(super) fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
     match error.rdkafka_error_code() {
         Some(RDKafkaErrorCode::AllBrokersDown) => {
             // Both clients say so, each time: once per outage is enough.
@@ -199,7 +195,7 @@ fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
 
 /// librdkafka's own log lines go to `tracing`, except a broker failure logged at error
 /// level: librdkafka raises the same failure as an error, which [`client_error`] reports.
-fn client_log(level: RDKafkaLogLevel, facility: &str, message: &str) {
+pub(super) fn client_log(level: RDKafkaLogLevel, facility: &str, message: &str) {
     match level {
         RDKafkaLogLevel::Emerg
         | RDKafkaLogLevel::Alert
@@ -364,78 +360,6 @@ pub fn commit_sync<C: ConsumerContext>(consumer: &BaseConsumer<C>, offsets: &Top
     match consumer.commit(offsets, CommitMode::Sync) {
         Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
         Err(error) => warn!(%error, "synchronous offset commit failed"),
-    }
-}
-
-/// The service's producer: delivery reports complete the messages' [`Pending`] records.
-pub type ServiceProducer = ThreadedProducer<ProducerCtx>;
-
-pub struct ProducerCtx {
-    pub shared: Arc<Shared>,
-    /// The producer itself, for the one record sent from a delivery report: a dead letter
-    /// refused as too large, again without its value. Set once the producer exists.
-    pub producer: OnceLock<Weak<ServiceProducer>>,
-}
-
-impl ProducerCtx {
-    pub fn new(shared: Arc<Shared>) -> Self {
-        Self {
-            shared,
-            producer: OnceLock::new(),
-        }
-    }
-
-    /// Sends the dead letter `message` of `pending` again without its value (see
-    /// [`shortened`]), without waiting: false when it cannot be.
-    fn resend_shortened(&self, message: &BorrowedMessage<'_>, pending: &Arc<Pending>) -> bool {
-        let Some(producer) = self.producer.get().and_then(Weak::upgrade) else {
-            return false;
-        };
-        let (topic, key) = (message.topic(), message.key());
-        let Some(record) = shortened(pending, topic, key, message.headers()) else {
-            return false;
-        };
-        producer.send(base_record(record, pending)).is_ok()
-    }
-}
-
-impl ClientContext for ProducerCtx {
-    fn log(&self, level: RDKafkaLogLevel, facility: &str, message: &str) {
-        client_log(level, facility, message);
-    }
-
-    fn error(&self, error: KafkaError, reason: &str) {
-        self.shared.metrics.produce_error();
-        client_error(&self.shared, error, reason);
-    }
-}
-
-impl ProducerContext for ProducerCtx {
-    type DeliveryOpaque = Arc<Pending>;
-
-    fn delivery(&self, result: &DeliveryResult<'_>, pending: Arc<Pending>) {
-        match result {
-            Ok(_) => pending.delivered(),
-            Err((error, message))
-                if too_large(error) && self.resend_shortened(message, &pending) =>
-            {
-                warn!(
-                    "the broker refused a dead letter as too large: sent again without its value"
-                );
-            }
-            // Exactly-once: the transaction fails to commit, is aborted and rewound.
-            Err((error, _)) if self.shared.transactions.get().is_some() => {
-                self.shared.metrics.produce_error();
-                warn!(%error, "a record was not delivered: its transaction will be aborted");
-            }
-            Err((error, message)) => {
-                self.shared.metrics.produce_error();
-                self.shared.shutdown.fail(format!(
-                    "cannot deliver to topic {}: {error}",
-                    message.topic()
-                ));
-            }
-        }
     }
 }
 

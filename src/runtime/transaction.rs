@@ -28,7 +28,8 @@ use rdkafka::producer::Producer;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{debug, info, warn};
 
-use super::kafka::{ServiceProducer, offsets_list};
+use super::delivery::ServiceProducer;
+use super::kafka::offsets_list;
 use super::ledger::Ledger;
 
 /// How long one transactional call (and the flush before a commit) may take.

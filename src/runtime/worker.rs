@@ -16,8 +16,8 @@ use tracing::{error, info_span, warn};
 use traction_screen_core::domain::Timestamp;
 use traction_screen_core::pipeline::{Pipeline, Processed};
 
-use super::delivery::{self, Pending, base_record};
-use super::kafka::{ServiceProducer, send_waiting};
+use super::delivery::{self, Pending, ServiceProducer, base_record};
+use super::kafka::send_waiting;
 use super::ledger::Claim;
 use super::panic_probe;
 use super::records::{self, Batch, Buffers, Consumed, Record, records_for};

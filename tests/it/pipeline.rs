@@ -241,7 +241,7 @@ fn expected_reasons(inputs: &[Input]) -> Vec<&'static str> {
         .collect()
 }
 
-const DLQ_HEADERS: [&str; 6] = [
+pub(crate) const DLQ_HEADERS: [&str; 6] = [
     "dlq.reason",
     "dlq.error",
     "dlq.source.topic",
