@@ -149,16 +149,16 @@ fn outcomes_dead_letters_and_offsets_go_in_one_transaction_per_batch_in_order() 
     }
     assert!(!calls.iter().any(|c| c == "abort_transaction"), "{calls:?}");
     let logs = service.log_lines();
-    let first_send = logs
+    let last_send = logs
         .iter()
-        .position(|l| l.contains("send_offsets_to_transaction"));
+        .rposition(|l| l.contains("send_offsets_to_transaction"));
     for topic in [OUTPUT, DLQ] {
         let marked = format!("Marked {topic} [");
         let first_add = logs
             .iter()
             .position(|l| l.contains(&marked) && l.contains("as part of transaction"));
         assert!(
-            first_add.is_some() && first_add < first_send,
+            first_add.is_some() && first_add < last_send,
             "records of {topic} were added to a transaction before its offsets"
         );
     }
