@@ -125,8 +125,8 @@ impl Worker {
         };
         // Exactly-once: the records go into the open transaction, unless an abort rewound
         // the stream since this message was consumed (it is read again).
-        let _permit = self.shared.transactions.get().map(Transactions::permit);
-        if _permit.is_some() && !claim.is_current() {
+        let permit = self.shared.transactions.get().map(Transactions::permit);
+        if permit.is_some() && !claim.is_current() {
             return;
         }
         let pending = Pending::new(
@@ -137,6 +137,7 @@ impl Worker {
             Arc::clone(&self.shared.metrics),
         );
         self.send_all(batch, &Arc::new(pending));
+        drop(permit);
     }
 
     fn process(&self, message: &Consumed, now: Timestamp) -> Processed {
