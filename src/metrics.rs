@@ -17,8 +17,14 @@ use traction_screen_core::codec::DecodeError;
 use traction_screen_core::domain::{AlertCondition, Finding, Severity, Verdict};
 use traction_screen_core::rules::catalogue::CATALOGUE;
 
-/// The dead-letter reason codes, so every series exists (at 0) from the start.
-pub const DEAD_LETTER_REASONS: [&str; 6] = DecodeError::CODES;
+use crate::runtime::dead_letter::INTERNAL_ERROR;
+
+/// The dead-letter reason codes, so every series exists (at 0) from the start: the
+/// decoder's, then `internal_error` (screening panicked).
+pub const DEAD_LETTER_REASONS: [&str; 7] = {
+    let [a, b, c, d, e, f] = DecodeError::CODES;
+    [a, b, c, d, e, f, INTERNAL_ERROR]
+};
 
 pub struct Metrics {
     registry: Registry,
@@ -33,6 +39,7 @@ pub struct Metrics {
     consumer_lag: IntGaugeVec,
     in_flight: IntGauge,
     produce_errors: IntCounter,
+    panics: IntCounter,
     ready: IntGauge,
 }
 
@@ -125,6 +132,12 @@ impl Metrics {
              service).",
         )
         .expect("valid metric");
+        let panics = IntCounter::new(
+            "traction_screen_panics_total",
+            "Panics contained while screening or encoding one message (a defect); each such \
+             message is dead-lettered with reason internal_error.",
+        )
+        .expect("valid metric");
         let ready = IntGauge::new(
             "traction_screen_ready",
             "1 while /readyz answers 200 (partitions assigned, a broker reachable), else 0.",
@@ -153,6 +166,7 @@ impl Metrics {
             Box::new(consumer_lag.clone()),
             Box::new(in_flight.clone()),
             Box::new(produce_errors.clone()),
+            Box::new(panics.clone()),
             Box::new(ready.clone()),
             Box::new(rule_pack_info),
         ] {
@@ -189,6 +203,7 @@ impl Metrics {
             consumer_lag,
             in_flight,
             produce_errors,
+            panics,
             ready,
         }
     }
@@ -259,6 +274,11 @@ impl Metrics {
     }
 
     /// Readiness as `/readyz` reports it, recorded when metrics are scraped.
+    /// A panic was contained while screening or encoding one message.
+    pub fn panic_contained(&self) {
+        self.panics.inc();
+    }
+
     pub fn set_ready(&self, ready: bool) {
         self.ready.set(i64::from(ready));
     }
@@ -379,6 +399,8 @@ mod tests {
             "traction_screen_screen_seconds_bucket",
             "traction_screen_in_flight 0",
             "traction_screen_produce_errors_total 0",
+            "traction_screen_dead_letters_total{reason=\"internal_error\"} 0",
+            "traction_screen_panics_total 0",
             "traction_screen_ready 0",
             "traction_screen_rule_pack_info{version=\"2026.1\"} 1",
         ] {

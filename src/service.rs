@@ -93,6 +93,7 @@ impl Service {
         if with_signals {
             tokio::spawn(shutdown::on_signals(shutdown.clone()));
         }
+        crate::telemetry::log_panics();
         tracing::info!(addr = %admin.local_addr(), "serving /metrics, /healthz and /readyz");
         let admin_task = tokio::spawn(admin::serve(
             admin,

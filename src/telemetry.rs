@@ -79,3 +79,23 @@ pub fn report_fatal(message: &str) {
         eprintln!("error: {message}");
     }
 }
+
+/// Replaces the default panic hook (which prints the panic's message on standard error) by
+/// one that logs where a thread panicked, and the message only when it is a string literal:
+/// a formatted message (`expect`, `unwrap` on an error, `panic!("{…}")`) may quote patient
+/// data. Installed once by the service; the screening workers contain panics per message.
+pub fn log_panics() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let thread = std::thread::current();
+            let thread = thread.name().unwrap_or("unnamed");
+            let location = info
+                .location()
+                .map_or_else(|| "unknown".to_owned(), ToString::to_string);
+            let literal = info.payload().downcast_ref::<&'static str>().copied();
+            let message = literal.unwrap_or("(not logged: it may quote data)");
+            tracing::error!(thread, %location, panic = message, "a thread panicked");
+        }));
+    });
+}

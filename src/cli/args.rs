@@ -14,6 +14,7 @@ use traction_screen_core::codec::{InputFormat, OutputFormat};
 
 use super::variable::{one_of, true_or_false, whole_number};
 use crate::check::CheckFormat;
+use crate::config::Delivery;
 use crate::telemetry::LogFormat;
 
 #[derive(Debug, Default, clap::Args)]
@@ -96,6 +97,19 @@ pub struct RunArgs {
     /// producers (acknowledgements stay `all`) [default: true].
     #[arg(long, env = "TRACTION_SCREEN_PRODUCER_IDEMPOTENCE", hide_env = true, value_parser = true_or_false(), value_name = "true|false")]
     pub producer_idempotence: Option<bool>,
+    /// How outcomes are delivered: at-least-once, or exactly-once with Kafka transactions
+    /// [default: at-least-once].
+    #[arg(long, env = "TRACTION_SCREEN_DELIVERY", hide_env = true, value_parser = one_of::<Delivery>(), value_name = "MODE")]
+    pub delivery: Option<Delivery>,
+    /// The producer's transactional id with --delivery exactly-once: unique per running
+    /// instance, and the same across its restarts [default: <group-id>-<host name>].
+    #[arg(
+        long,
+        env = "TRACTION_SCREEN_TRANSACTIONAL_ID",
+        hide_env = true,
+        value_name = "ID"
+    )]
+    pub transactional_id: Option<String>,
     /// Seconds start-up waits for the brokers to answer before it gives up [default: 15].
     #[arg(long, env = "TRACTION_SCREEN_STARTUP_TIMEOUT", hide_env = true, value_parser = whole_number(), value_name = "SECS")]
     pub startup_timeout: Option<u64>,
@@ -159,6 +173,9 @@ pub struct DemoArgs {
     /// Partitions of the demo's encounters topic [default: 6].
     #[arg(long, env = "TRACTION_SCREEN_PARTITIONS", hide_env = true, value_parser = whole_number(), value_name = "N")]
     pub partitions: Option<u64>,
+    /// How the demo's service delivers outcomes [default: at-least-once].
+    #[arg(long, env = "TRACTION_SCREEN_DELIVERY", hide_env = true, value_parser = one_of::<Delivery>(), value_name = "MODE")]
+    pub delivery: Option<Delivery>,
     #[command(flatten)]
     pub tuning: TuningArgs,
 }

@@ -8,6 +8,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use traction_screen_core::codec::container::Codec;
 use traction_screen_core::codec::{InputFormat, OutputFormat};
 
+use crate::config::Delivery;
 use crate::telemetry::LogFormat;
 
 /// A setting with a fixed list of named values.
@@ -64,6 +65,25 @@ impl Choice for Codec {
     }
     fn description(self) -> Option<&'static str> {
         Codec::description(self)
+    }
+}
+
+impl Choice for Delivery {
+    const ALL: &'static [Self] = &[Delivery::AtLeastOnce, Delivery::ExactlyOnce];
+    fn name(self) -> &'static str {
+        match self {
+            Delivery::AtLeastOnce => "at-least-once",
+            Delivery::ExactlyOnce => "exactly-once",
+        }
+    }
+    fn description(self) -> Option<&'static str> {
+        Some(match self {
+            Delivery::AtLeastOnce => "Offsets committed after the outcomes are acknowledged",
+            Delivery::ExactlyOnce => {
+                "Outcomes and offsets in one Kafka transaction per batch (readers need \
+                 isolation.level=read_committed)"
+            }
+        })
     }
 }
 

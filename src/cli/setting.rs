@@ -64,6 +64,8 @@ pub const ADMIN_ADDR: Setting = Setting("admin-addr");
 pub const KAFKA_CONFIG: Setting = Setting("kafka-config");
 pub const PRODUCER_IDEMPOTENCE: Setting = Setting("producer-idempotence");
 pub const STARTUP_TIMEOUT: Setting = Setting("startup-timeout");
+pub const DELIVERY: Setting = Setting("delivery");
+pub const TRANSACTIONAL_ID: Setting = Setting("transactional-id");
 pub const CONFIG: Setting = Setting("config");
 pub const RULE_PACK: Setting = Setting("rule-pack");
 pub const MAX_IN_FLIGHT: Setting = Setting("max-in-flight");
@@ -81,7 +83,9 @@ pub const PARTITIONS: Setting = Setting("partitions");
 pub const OUTPUT: Setting = Setting("output");
 pub const CODEC: Setting = Setting("codec");
 
-const ALL: [Setting; 29] = [
+const ALL: [Setting; 31] = [
+    DELIVERY,
+    TRANSACTIONAL_ID,
     BROKERS,
     GROUP_ID,
     INPUT_TOPIC,

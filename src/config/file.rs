@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{Deserialize, Deserializer, Error as _};
 use traction_screen_core::codec::{InputFormat, OutputFormat};
 
+use super::Delivery;
 use super::error::ConfigError;
 use crate::cli::{Choice, Setting};
 use crate::telemetry::LogFormat;
@@ -31,6 +32,8 @@ pub struct ConfigFile {
     pub(super) admin_addr: Option<FileValue<String>>,
     pub(super) kafka_config: Option<FileValue<toml::Table>>,
     pub(super) producer_idempotence: Option<FileValue<bool>>,
+    pub(super) delivery: Option<FileValue<Delivery>>,
+    pub(super) transactional_id: Option<FileValue<String>>,
     pub(super) startup_timeout: Option<FileValue<u64>>,
     pub(super) rule_pack: Option<FileValue<PathBuf>>,
     pub(super) max_in_flight: Option<FileValue<u64>>,
@@ -181,4 +184,4 @@ macro_rules! named_in_file {
     )*};
 }
 
-named_in_file!(InputFormat, OutputFormat, LogFormat);
+named_in_file!(InputFormat, OutputFormat, LogFormat, Delivery);

@@ -73,11 +73,25 @@ pub struct RunSettings {
     pub kafka_config: KafkaConfig,
     /// Whether the producer is idempotent (`enable.idempotence`, owned by the service).
     pub producer_idempotence: bool,
+    pub delivery: Delivery,
+    /// The producer's `transactional.id`; `Some` exactly when `delivery` is exactly-once.
+    pub transactional_id: Option<String>,
     /// How long start-up waits for the brokers to answer; never zero.
     pub startup_timeout: Duration,
     /// `None`: the built-in pack.
     pub rule_pack: Option<RulePackFile>,
     pub tuning: Tuning,
+}
+
+/// How outcomes are delivered (`--delivery`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Delivery {
+    /// Offsets committed once the outcomes are acknowledged; a crash may publish an outcome
+    /// twice.
+    #[default]
+    AtLeastOnce,
+    /// Outcomes, alerts, dead letters and input offsets in one Kafka transaction per batch.
+    ExactlyOnce,
 }
 
 /// The topics `run` reads and writes. No topic plays two roles: an outcome or a dead letter
@@ -122,6 +136,7 @@ pub struct DemoSettings {
     pub rate: NonZeroU32,
     pub admin_addr: SocketAddr,
     pub partitions: NonZeroU16,
+    pub delivery: Delivery,
     pub tuning: Tuning,
 }
 
@@ -159,6 +174,7 @@ impl RunSettings {
             output_topic: output,
             dlq_topic: dlq,
             alerts_topic: alerts,
+            delivery: Some(demo.delivery),
             ..RunArgs::default()
         };
         let settings = Self::from_layers(&args, None, None)?;
@@ -203,6 +219,29 @@ impl RunSettings {
             (OutputFormat::AvroConfluent, has_registry),
         )?;
         let idempotence = r.pick(&args.producer_idempotence, |f| &f.producer_idempotence);
+        let producer_idempotence = r.or_default(PRODUCER_IDEMPOTENCE, idempotence, true, Ok)?;
+        let delivery = r.pick(&args.delivery, |f| &f.delivery);
+        let delivery = r.or_default(
+            DELIVERY,
+            delivery,
+            Delivery::AtLeastOnce,
+            |delivery| match (delivery, producer_idempotence) {
+                (Delivery::ExactlyOnce, false) => Err("exactly-once needs an idempotent \
+                    producer: it cannot be combined with --producer-idempotence false"
+                    .to_owned()),
+                _ => Ok(delivery),
+            },
+        )?;
+        let transactional_id = r.pick(&args.transactional_id, |f| &f.transactional_id);
+        let transactional_id = match delivery {
+            Delivery::AtLeastOnce => None,
+            Delivery::ExactlyOnce => Some(r.or_default(
+                TRANSACTIONAL_ID,
+                transactional_id,
+                default_transactional_id(&group_id),
+                non_empty,
+            )?),
+        };
         let startup_timeout = r.pick(&args.startup_timeout, |f| &f.startup_timeout);
         let rule_pack = r.pick(&args.rule_pack, |f| &f.rule_pack);
         Ok(Self {
@@ -214,7 +253,9 @@ impl RunSettings {
             schema_registry_url,
             admin_addr: r.admin_addr(r.pick(&args.admin_addr, |f| &f.admin_addr))?,
             kafka_config: r.kafka_config(&args.kafka_config, kafka_variable, RUN_RESERVED)?,
-            producer_idempotence: r.or_default(PRODUCER_IDEMPOTENCE, idempotence, true, Ok)?,
+            producer_idempotence,
+            delivery,
+            transactional_id,
             startup_timeout: r.or_default(
                 STARTUP_TIMEOUT,
                 startup_timeout,
@@ -225,6 +266,20 @@ impl RunSettings {
             tuning: r.tuning(&args.tuning)?,
         })
     }
+}
+
+/// `<group-id>-<host name>`: unique per replica (pods, machines) and stable across a
+/// replica's restarts where its host name is (a StatefulSet's pods, a machine), so that a
+/// restarted instance fences its own predecessor at once.
+fn default_transactional_id(group_id: &str) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|name| name.trim().to_owned())
+        .ok()
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "traction-screen".to_owned());
+    format!("{group_id}-{host}")
 }
 
 impl GenerateSettings {
@@ -290,6 +345,7 @@ impl DemoSettings {
             rate: r.or_default(RATE, args.rate, 5_000, positive_u32)?,
             admin_addr: r.admin_addr(args.admin_addr.clone())?,
             partitions: r.or_default(PARTITIONS, args.partitions, 6, partitions)?,
+            delivery: args.delivery.unwrap_or_default(),
             tuning: r.tuning(&args.tuning)?,
         })
     }

@@ -61,17 +61,15 @@ pub(super) const RUN_RESERVED: Reserved = &[
 offsets past retention) must start at its first event, or encounters go unscreened; to start \
 a new group later in the topic, set its offsets with kafka-consumer-groups --reset-offsets",
     },
-    // There is no exactly-once mode (Kafka transactions, DESIGN.md) yet. A future
-    // `--delivery exactly-once` sets these two itself; this table then becomes a function of
-    // the delivery mode.
+    // Both delivery modes read committed input only; exactly-once makes the producer
+    // transactional itself, with the id of --transactional-id.
     owned(
         "isolation.level",
-        "is managed by the service (read_committed; there is no exactly-once mode yet)",
+        "is managed by the service (read_committed, in both delivery modes)",
     ),
     owned(
         "transactional.id",
-        "would make the producer transactional, which needs an exactly-once mode the service \
-does not have yet",
+        "is set with --transactional-id, and only with --delivery exactly-once",
     ),
     Owned {
         property: "acks",

@@ -9,10 +9,12 @@
 //! worker (`worker`); the producer's own thread runs delivery reports. A partition always
 //! goes to the same worker, so order inside a partition is kept while partitions run in
 //! parallel. Memory is bounded by `max_in_flight`: past it, the consumer pauses its
-//! partitions until acknowledgements catch up.
+//! partitions until acknowledgements catch up; should pausing fail, the admission gate
+//! holds a polled message until the count is below the bound again, and the workers'
+//! queues are bounded too.
 
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::SyncSender;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
@@ -22,13 +24,13 @@ use rdkafka::producer::Producer;
 use tracing::{info, warn};
 use traction_screen_core::pipeline::Pipeline;
 
-use super::kafka::{
-    ConsumerCtx, ProducerCtx, ServiceProducer, commit_sync, offsets_list, service_client_config,
-};
+use super::delivery::{ProducerCtx, ServiceProducer};
+use super::kafka::{ConsumerCtx, commit_sync, offsets_list, service_client_config};
 use super::ledger::Partition;
 use super::records::Consumed;
 use super::shared::Shared;
 use super::startup;
+use super::transaction::Transactions;
 use super::worker::{self, Job};
 use crate::config::{Role, RunSettings};
 
@@ -42,9 +44,7 @@ pub fn run(
     shared: Arc<Shared>,
 ) -> anyhow::Result<()> {
     let producer: ServiceProducer = service_client_config(settings, Role::Producer)
-        .create_with_context(ProducerCtx {
-            shared: Arc::clone(&shared),
-        })
+        .create_with_context(ProducerCtx::new(Arc::clone(&shared)))
         .context("cannot create the Kafka producer (check --kafka-config)")?;
     let consumer: Consumer_ = service_client_config(settings, Role::Consumer)
         .create_with_context(ConsumerCtx {
@@ -60,10 +60,17 @@ pub fn run(
         .with_context(|| format!("cannot subscribe to {input}"))?;
     let workers = settings.tuning.workers.get();
     info!(topic = %input, group = %settings.group_id, workers, "consuming");
+    let capacity = worker::queue_capacity(settings.tuning.max_in_flight.get(), workers);
 
     let producer = Arc::new(producer);
+    let _ = producer.context().producer.set(Arc::downgrade(&producer));
+    if settings.transactional_id.is_some() {
+        let transactions = Transactions::start(&producer).map_err(anyhow::Error::msg)?;
+        let _ = shared.transactions.set(transactions);
+    }
     let topics = settings.topics.clone();
-    let (lanes, handles) = worker::start(workers, &pipeline, &producer, &shared, topics);
+    let (lanes, handles) =
+        worker::start((workers, capacity), &pipeline, &producer, &shared, topics);
     consume(&consumer, &lanes, &shared, settings);
     finish(&consumer, &shared, settings);
     drop(lanes);
@@ -83,7 +90,7 @@ pub fn run(
 /// The consumer thread's loop: poll, dispatch, pause past the in-flight bound, commit.
 fn consume(
     consumer: &Consumer_,
-    lanes: &[Sender<Job>],
+    lanes: &[SyncSender<Job>],
     shared: &Arc<Shared>,
     settings: &RunSettings,
 ) {
@@ -105,7 +112,10 @@ fn consume(
             info!(in_flight, "acknowledgements caught up: consumption resumed");
         }
         match consumer.poll(Duration::from_millis(100)) {
-            Some(Ok(message)) => dispatch(&message, lanes, shared),
+            Some(Ok(message)) if admitted(shared, max_in_flight) => {
+                dispatch(&message, lanes, shared)
+            }
+            Some(Ok(_)) => {}
             Some(Err(error)) => warn!(%error, "consumer error; retrying"),
             None => {}
         }
@@ -116,7 +126,23 @@ fn consume(
     }
 }
 
-fn dispatch(message: &BorrowedMessage<'_>, lanes: &[Sender<Job>], shared: &Arc<Shared>) {
+/// The admission gate: waits while `max_in_flight` messages are in flight, which happens
+/// only when pausing did not take effect (the poll returned a message anyway). False when a
+/// stop came meanwhile: the message is dropped untracked, so no commit passes it.
+fn admitted(shared: &Shared, max_in_flight: usize) -> bool {
+    loop {
+        let wake = Instant::now() + Duration::from_millis(100);
+        if shared.ledger.wait_below(max_in_flight, wake) < max_in_flight {
+            return true;
+        }
+        if shared.shutdown.is_triggered() {
+            return false;
+        }
+    }
+}
+
+/// Hands the message to its partition's worker, blocking while that worker's queue is full.
+fn dispatch(message: &BorrowedMessage<'_>, lanes: &[SyncSender<Job>], shared: &Arc<Shared>) {
     let partition = Partition::new(message.topic(), message.partition());
     shared.metrics.event_consumed();
     let claim = shared.ledger.consume(partition.clone(), message.offset());
@@ -160,7 +186,14 @@ fn set_paused(consumer: &Consumer_, pause: bool) -> bool {
 
 /// Commits the positions that are ahead of their last confirmed commit, asynchronously (the
 /// consumer thread must keep polling); the commit callback confirms them.
+/// Exactly-once: ends the open transaction instead (`transaction`).
 fn commit_progress(consumer: &Consumer_, shared: &Shared) {
+    if let Some(transactions) = shared.transactions.get() {
+        if let Err(cause) = transactions.commit(consumer, &shared.ledger) {
+            shared.shutdown.fail(cause);
+        }
+        return;
+    }
     let commits = shared.ledger.commits_due();
     if commits.is_empty() {
         return;
@@ -198,7 +231,17 @@ fn finish(consumer: &Consumer_, shared: &Shared, settings: &RunSettings) {
         );
     }
     let positions = shared.ledger.positions();
-    commit_sync(consumer, &offsets_list(&positions));
+    match shared.transactions.get() {
+        // A failed service commits nothing more: its transaction is aborted by the next
+        // instance with its transactional id.
+        Some(_) if shared.shutdown.failure().is_some() => {}
+        Some(transactions) => {
+            if let Err(cause) = transactions.commit(consumer, &shared.ledger) {
+                shared.shutdown.fail(cause);
+            }
+        }
+        None => commit_sync(consumer, &offsets_list(&positions)),
+    }
     info!(
         partitions = positions.len(),
         "offsets committed; leaving the group"

@@ -4,9 +4,7 @@
 //!   revoke protocol: before partitions go, it waits (bounded) for their in-flight work to
 //!   be acknowledged and commits their offsets synchronously. It runs on the consumer's own
 //!   thread (never a tokio worker), so the blocking commit is safe there.
-//! - The producer context receives delivery reports: an acknowledged record completes its
-//!   input offset; a record that cannot be delivered stops the service (at-least-once: its
-//!   offset is never committed).
+//! - The producer context (`delivery::ProducerCtx`) receives delivery reports.
 //! - Both report broker connection failures through [`BrokerErrors`]: silent until the
 //!   brokers first answer (start-up reports the last failure once, if it gives up), then
 //!   logged once each, not once per client and retry.
@@ -15,21 +13,28 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rdkafka::Message;
 use rdkafka::client::ClientContext;
 use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, KafkaResult, RDKafkaErrorCode};
 use rdkafka::message::ToBytes;
-use rdkafka::producer::{BaseRecord, DeliveryResult, ProducerContext, ThreadedProducer};
+use rdkafka::producer::{BaseRecord, ProducerContext, ThreadedProducer};
 use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use tracing::{debug, error, info, warn};
+use traction_screen_core::codec::limits::MAX_MESSAGE_BYTES;
 
-use super::delivery::Pending;
 use super::ledger::Partition;
 use super::shared::Shared;
 use crate::config::{Brokers, KafkaConfig, Role, RunSettings};
+
+/// Room for a dead letter's key and headers beyond the input limit.
+pub const DEAD_LETTER_ROOM: usize = 64 * 1024;
+/// The producer's `message.max.bytes` unless `--kafka-config` says otherwise: the decoder's
+/// input limit plus [`DEAD_LETTER_ROOM`], so that any message the decoder reads can be
+/// dead-lettered whole (a larger one, or one the broker refuses, is dead-lettered without its
+/// value: `delivery::shortened`).
+pub const PRODUCER_MESSAGE_MAX_BYTES: usize = MAX_MESSAGE_BYTES + DEAD_LETTER_ROOM;
 
 /// A client configuration: our defaults for the role, then the user's properties for it
 /// (see [`KafkaConfig::for_client`]).
@@ -50,17 +55,26 @@ pub fn client_config(brokers: &Brokers, properties: &KafkaConfig, role: Role) ->
         Role::Producer => {
             // Every in-sync replica acknowledges before an offset may be committed;
             // idempotence keeps per-key order across retries; lz4 is cheap on small records.
+            // A dead letter carries the whole input (up to the decoder's limit, and over it
+            // for a too_large one) plus its headers: librdkafka's default limit (1,000,000)
+            // would refuse it.
             config
                 .set("acks", "all")
                 .set("enable.idempotence", "true")
                 .set("linger.ms", "5")
-                .set("compression.type", "lz4");
+                .set("compression.type", "lz4")
+                .set("message.max.bytes", PRODUCER_MESSAGE_MAX_BYTES.to_string());
         }
     }
     for (property, value) in properties.for_client(role) {
         config.set(property, value);
     }
-    config.set_log_level(RDKafkaLogLevel::Warning);
+    // librdkafka's debug contexts (`debug=…`) log at debug level: let them through.
+    let level = match config.get("debug") {
+        Some(_) => RDKafkaLogLevel::Debug,
+        None => RDKafkaLogLevel::Warning,
+    };
+    config.set_log_level(level);
     config
 }
 
@@ -75,6 +89,9 @@ pub fn service_client_config(settings: &RunSettings, role: Role) -> ClientConfig
             settings.producer_idempotence.to_string(),
         ),
     };
+    if let (Role::Producer, Some(id)) = (role, &settings.transactional_id) {
+        config.set("transactional.id", id);
+    }
     config
 }
 
@@ -147,7 +164,7 @@ impl BrokerErrors {
 
 /// Shared by both contexts: librdkafka errors go to `tracing` (they carry no payloads);
 /// errors that will not heal stop the service.
-fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
+pub(super) fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
     match error.rdkafka_error_code() {
         Some(RDKafkaErrorCode::AllBrokersDown) => {
             // Both clients say so, each time: once per outage is enough.
@@ -178,7 +195,7 @@ fn client_error(shared: &Shared, error: KafkaError, reason: &str) {
 
 /// librdkafka's own log lines go to `tracing`, except a broker failure logged at error
 /// level: librdkafka raises the same failure as an error, which [`client_error`] reports.
-fn client_log(level: RDKafkaLogLevel, facility: &str, message: &str) {
+pub(super) fn client_log(level: RDKafkaLogLevel, facility: &str, message: &str) {
     match level {
         RDKafkaLogLevel::Emerg
         | RDKafkaLogLevel::Alert
@@ -291,6 +308,13 @@ impl ConsumerCtx {
                 "revoke drain timed out; those messages will be screened again by the next owner"
             );
         }
+        // Exactly-once: the revoked partitions' offsets go in a transaction, before they go.
+        if let Some(transactions) = shared.transactions.get()
+            && !consumer.assignment_lost()
+            && let Err(cause) = transactions.commit(consumer, &shared.ledger)
+        {
+            shared.shutdown.fail(cause);
+        }
         let positions = shared.ledger.revoke(&partitions);
         for partition in &partitions {
             shared
@@ -302,7 +326,7 @@ impl ConsumerCtx {
             .set_assigned_partitions(shared.ledger.assigned());
         if consumer.assignment_lost() {
             warn!("assignment lost: skipping the commit of revoked partitions");
-        } else {
+        } else if shared.transactions.get().is_none() {
             commit_sync(consumer, &offsets_list(&positions));
         }
         info!(partitions = partitions.len(), "partitions revoked");
@@ -336,41 +360,6 @@ pub fn commit_sync<C: ConsumerContext>(consumer: &BaseConsumer<C>, offsets: &Top
     match consumer.commit(offsets, CommitMode::Sync) {
         Ok(()) | Err(KafkaError::ConsumerCommit(RDKafkaErrorCode::NoOffset)) => {}
         Err(error) => warn!(%error, "synchronous offset commit failed"),
-    }
-}
-
-/// The service's producer: delivery reports complete the messages' [`Pending`] records.
-pub type ServiceProducer = ThreadedProducer<ProducerCtx>;
-
-pub struct ProducerCtx {
-    pub shared: Arc<Shared>,
-}
-
-impl ClientContext for ProducerCtx {
-    fn log(&self, level: RDKafkaLogLevel, facility: &str, message: &str) {
-        client_log(level, facility, message);
-    }
-
-    fn error(&self, error: KafkaError, reason: &str) {
-        self.shared.metrics.produce_error();
-        client_error(&self.shared, error, reason);
-    }
-}
-
-impl ProducerContext for ProducerCtx {
-    type DeliveryOpaque = Arc<Pending>;
-
-    fn delivery(&self, result: &DeliveryResult<'_>, pending: Arc<Pending>) {
-        match result {
-            Ok(_) => pending.delivered(),
-            Err((error, message)) => {
-                self.shared.metrics.produce_error();
-                self.shared.shutdown.fail(format!(
-                    "cannot deliver to topic {}: {error}",
-                    message.topic()
-                ));
-            }
-        }
     }
 }
 
@@ -420,8 +409,8 @@ mod tests {
             ]
         );
         assert_eq!(
-            ["acks", "enable.idempotence"].map(|key| producer.get(key)),
-            [Some("all"), Some("true")]
+            ["acks", "enable.idempotence", "message.max.bytes"].map(|key| producer.get(key)),
+            [Some("all"), Some("true"), Some("1114112")]
         );
         assert_eq!(consumer.get("group.id"), Some("traction-screen"));
     }

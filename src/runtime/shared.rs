@@ -1,13 +1,14 @@
 //! What the service's threads share: the consumer thread (its loop and librdkafka's
 //! callbacks on it), the screening workers and the producer's delivery callback.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use super::admin::Health;
 use super::kafka::BrokerErrors;
 use super::ledger::Ledger;
 use super::shutdown::Shutdown;
+use super::transaction::Transactions;
 use crate::metrics::Metrics;
 
 pub struct Shared {
@@ -20,6 +21,8 @@ pub struct Shared {
     pub drain_timeout: Duration,
     /// Connection failures of both clients (see [`BrokerErrors`]).
     pub broker_errors: BrokerErrors,
+    /// Set once the producer is transactional (`--delivery exactly-once`).
+    pub transactions: OnceLock<Transactions>,
 }
 
 impl Shared {
@@ -38,6 +41,7 @@ impl Shared {
             input_topic,
             drain_timeout,
             broker_errors: BrokerErrors::default(),
+            transactions: OnceLock::new(),
         }
     }
 }

@@ -10,7 +10,8 @@ use anyhow::bail;
 use rdkafka::client::{Client, ClientContext};
 use rdkafka::metadata::Metadata;
 
-use super::kafka::{ConsumerCtx, ProducerCtx};
+use super::delivery::ProducerCtx;
+use super::kafka::ConsumerCtx;
 use super::shared::Shared;
 use crate::config::{ALERTS_TOPIC, ConfigError, DLQ_TOPIC, INPUT_TOPIC, OUTPUT_TOPIC, RunSettings};
 

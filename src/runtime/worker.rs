@@ -6,21 +6,23 @@
 //! Everything one message does happens in [`Worker::handle`]; the Kafka side only sends
 //! what it is told.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
-use rdkafka::producer::BaseRecord;
-use tracing::{info_span, warn};
+use tracing::{error, info_span, warn};
 use traction_screen_core::domain::Timestamp;
 use traction_screen_core::pipeline::{Pipeline, Processed};
 
-use super::delivery::Pending;
-use super::kafka::{ServiceProducer, send_waiting};
+use super::delivery::{self, Pending, ServiceProducer, base_record};
+use super::kafka::send_waiting;
 use super::ledger::Claim;
-use super::records::{Batch, Buffers, Consumed, Record, records_for};
+use super::panic_probe;
+use super::records::{self, Batch, Buffers, Consumed, Record, records_for};
 use super::shared::Shared;
+use super::transaction::{Transactions, is_fatal};
 use crate::config::Topics;
 
 /// One consumed message on its way to a worker.
@@ -38,19 +40,27 @@ struct Worker {
     topics: Arc<Topics>,
 }
 
-/// Starts `count` workers; returns their queues (a dropped queue ends its worker) and
-/// threads.
+/// How many jobs each of `workers` queues holds: together about `max_in_flight`, which the
+/// consumer's admission gate keeps the total under anyway. A full queue blocks the
+/// consumer thread (a partition always goes to the same worker, so a hot one can fill its
+/// queue before the bound is reached): backpressure, never unbounded memory.
+pub(super) fn queue_capacity(max_in_flight: usize, workers: usize) -> usize {
+    max_in_flight.div_ceil(workers.max(1))
+}
+
+/// Starts `count` workers, each behind a queue of `capacity` jobs; returns their queues (a
+/// dropped queue ends its worker) and threads.
 pub(super) fn start(
-    count: usize,
+    (count, capacity): (usize, usize),
     pipeline: &Arc<Pipeline>,
     producer: &Arc<ServiceProducer>,
     shared: &Arc<Shared>,
     topics: Topics,
-) -> (Vec<Sender<Job>>, Vec<JoinHandle<()>>) {
+) -> (Vec<SyncSender<Job>>, Vec<JoinHandle<()>>) {
     let topics = Arc::new(topics);
     (0..count)
         .map(|index| {
-            let (sender, receiver) = mpsc::channel();
+            let (sender, receiver) = mpsc::sync_channel(capacity);
             let worker = Worker {
                 pipeline: Arc::clone(pipeline),
                 producer: Arc::clone(producer),
@@ -74,7 +84,9 @@ impl Worker {
         }
     }
 
-    /// One message: process it, decide what to produce, send that.
+    /// One message: process it, decide what to produce, send that. A panic while
+    /// processing or encoding it is contained here: the message is dead-lettered as
+    /// `internal_error` and the partition moves on.
     fn handle(&self, job: Job, buffers: &mut Buffers) {
         let Job {
             message,
@@ -90,37 +102,49 @@ impl Worker {
             offset = message.offset
         )
         .entered();
-        let payload = message.payload.as_deref().unwrap_or_default();
-        let processed = self
-            .pipeline
-            .process(payload, Timestamp::now(), Some(message.source()));
-        self.observe(&processed, &message);
-        let batch = records_for(
-            &processed,
-            &message,
-            &self.topics,
-            &self.pipeline,
-            buffers,
-            Timestamp::now(),
-        );
-        match batch {
-            Ok(Some(batch)) => {
-                let pending = Pending::new(
-                    claim,
-                    consumed_at,
-                    batch.produced,
-                    batch.records.len(),
-                    Arc::clone(&self.shared.metrics),
-                );
-                self.send_all(batch, &Arc::new(pending));
-            }
+        let now = Timestamp::now();
+        let processed = contained(|| self.process(&message, now));
+        let batch = processed.as_ref().and_then(|processed| {
+            self.observe(processed, &message);
+            let pipeline = &self.pipeline;
+            contained(|| records_for(processed, &message, &self.topics, pipeline, buffers, now))
+        });
+        let batch = match batch {
+            Some(Ok(Some(batch))) => batch,
             // Abandoned: the claim is dropped unsettled, so the offset stays uncommitted.
-            Ok(None) => {}
-            Err(error) => self
-                .shared
-                .shutdown
-                .fail(format!("cannot encode an outcome: {error}")),
+            Some(Ok(None)) => return,
+            Some(Err(error)) => {
+                let cause = format!("cannot encode an outcome: {error}");
+                return self.shared.shutdown.fail(cause);
+            }
+            None => {
+                self.shared.metrics.panic_contained();
+                error!("screening this message panicked: dead-lettering it as internal_error");
+                records::internal_error(&message, &self.topics, now)
+            }
+        };
+        // Exactly-once: the records go into the open transaction, unless an abort rewound
+        // the stream since this message was consumed (it is read again).
+        let permit = self.shared.transactions.get().map(Transactions::permit);
+        if permit.is_some() && !claim.is_current() {
+            return;
         }
+        let pending = Pending::new(
+            claim,
+            consumed_at,
+            batch.produced,
+            batch.records.len(),
+            Arc::clone(&self.shared.metrics),
+        );
+        self.send_all(batch, &Arc::new(pending));
+        drop(permit);
+    }
+
+    fn process(&self, message: &Consumed, now: Timestamp) -> Processed {
+        let payload = message.payload.as_deref().unwrap_or_default();
+        let processed = self.pipeline.process(payload, now, Some(message.source()));
+        panic_probe::check(&processed);
+        processed
     }
 
     /// The screening metric, and the log line of a dead letter.
@@ -152,23 +176,25 @@ impl Worker {
     }
 
     /// Hands one record to the producer (waiting while its queue is full). Returns false
-    /// when the service is failing and the record was not sent.
+    /// when the service is failing and the record was not sent. A dead letter over the
+    /// producer's size limit is sent again without its value.
     fn send(&self, record: Record<'_>, pending: &Arc<Pending>) -> bool {
-        let topic = record.topic;
-        let mut base: BaseRecord<'_, [u8], [u8], Arc<Pending>> =
-            BaseRecord::with_opaque_to(topic, Arc::clone(pending));
-        if let Some(key) = record.key {
-            base = base.key(key);
-        }
-        if let Some(payload) = record.payload {
-            base = base.payload(payload);
-        }
-        if let Some(headers) = record.headers {
-            base = base.headers(headers);
-        }
+        let (topic, key) = (record.topic, record.key);
+        let shorter = delivery::shortened(pending, topic, key, record.headers.as_ref());
         let failing = || self.shared.shutdown.failure().is_some();
-        match send_waiting(&self.producer, base, failing) {
+        match send_waiting(&self.producer, base_record(record, pending), failing) {
             Ok(sent) => sent,
+            Err(error) if delivery::too_large(&error) && shorter.is_some() => {
+                warn!(
+                    "dead letter over the producer's message.max.bytes: sending it without its value"
+                );
+                shorter.is_some_and(|record| self.send(record, pending))
+            }
+            Err(error) if self.shared.transactions.get().is_some() && !is_fatal(&error) => {
+                self.shared.metrics.produce_error();
+                warn!(%error, "cannot produce: the transaction will be aborted");
+                false
+            }
             Err(error) => {
                 self.shared.metrics.produce_error();
                 self.shared
@@ -177,5 +203,24 @@ impl Worker {
                 false
             }
         }
+    }
+}
+
+/// Runs `f`, containing a panic: `None` if it panicked. The panic's message is not kept:
+/// it may quote the message's content (the panic hook logs only where it happened,
+/// `telemetry::log_panics`).
+fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
+    panic::catch_unwind(AssertUnwindSafe(f)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::queue_capacity;
+
+    #[test]
+    fn the_queues_together_hold_about_the_in_flight_bound() {
+        assert_eq!(queue_capacity(10_000, 4), 2_500);
+        assert_eq!(queue_capacity(10, 3), 4);
+        assert_eq!(queue_capacity(1, 8), 1);
     }
 }

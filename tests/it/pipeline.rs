@@ -27,11 +27,11 @@ use crate::support::kafka::{self, Message, Offsets, Placed, Record, TopicReader}
 use crate::support::outcomes::{Duplicates, Ledger, Published, decode_all};
 use crate::support::wait_until;
 
-const GROUP: &str = "traction-screen-it";
+pub(crate) const GROUP: &str = "traction-screen-it";
 /// The too_large poison message is over 1 MiB: librdkafka's producers refuse messages
-/// over `message.max.bytes` (1,000,000 by default) before they reach a broker.
-const BIG_MESSAGES: [(&str, &str); 1] = [("message.max.bytes", "4000000")];
-const SERVICE_BIG_MESSAGES: [&str; 2] = ["--kafka-config", "producer.message.max.bytes=4000000"];
+/// over `message.max.bytes` (1,000,000 by default) before they reach a broker. Only the
+/// tests' own producer is given more: the service's default takes them.
+pub(crate) const BIG_MESSAGES: [(&str, &str); 1] = [("message.max.bytes", "4000000")];
 /// A crashed member stays in its group until its session times out (45 s by default), and
 /// the mock's coordinator waits about as long for members to rejoin after one leaves: the
 /// tests that change membership should not wait that long.
@@ -47,18 +47,22 @@ fn messages(inputs: &[Input]) -> Vec<Message> {
 }
 
 /// Produces the inputs to the input topic and returns where each landed.
-fn feed(brokers: &str, inputs: &[Input]) -> Vec<Placed> {
+pub(crate) fn feed(brokers: &str, inputs: &[Input]) -> Vec<Placed> {
     kafka::produce(brokers, INPUT, &messages(inputs), None, &BIG_MESSAGES)
 }
 
 /// Produces the inputs at `rate` per second from another thread, so the service consumes
 /// while events still arrive.
-fn feed_in_background(brokers: &str, inputs: &[Input], rate: u32) -> JoinHandle<Vec<Placed>> {
+pub(crate) fn feed_in_background(
+    brokers: &str,
+    inputs: &[Input],
+    rate: u32,
+) -> JoinHandle<Vec<Placed>> {
     let (brokers, messages) = (brokers.to_owned(), messages(inputs));
     thread::spawn(move || kafka::produce(&brokers, INPUT, &messages, Some(rate), &BIG_MESSAGES))
 }
 
-fn placed_after(feeder: JoinHandle<Vec<Placed>>) -> Vec<Placed> {
+pub(crate) fn placed_after(feeder: JoinHandle<Vec<Placed>>) -> Vec<Placed> {
     feeder
         .join()
         .expect("the background producer delivered every input")
@@ -74,7 +78,7 @@ fn screened_so_far(outputs: &mut TopicReader) -> usize {
     ids.len()
 }
 
-fn wait_for_outcomes(outputs: &mut TopicReader, at_least: usize, services: &[&Service]) {
+pub(crate) fn wait_for_outcomes(outputs: &mut TopicReader, at_least: usize, services: &[&Service]) {
     wait_until(&format!("{at_least} outcomes"), services, || {
         let screened = screened_so_far(outputs);
         if screened >= at_least {
@@ -87,7 +91,7 @@ fn wait_for_outcomes(outputs: &mut TopicReader, at_least: usize, services: &[&Se
 
 /// Waits until every screenable input has an outcome and the group committed the end of
 /// every input partition.
-fn wait_until_done(
+pub(crate) fn wait_until_done(
     brokers: &str,
     ledger: &Ledger<'_>,
     outputs: &mut TopicReader,
@@ -97,14 +101,18 @@ fn wait_until_done(
     wait_until_committed(brokers, services);
 }
 
-fn wait_until_screened(ledger: &Ledger<'_>, outputs: &mut TopicReader, services: &[&Service]) {
+pub(crate) fn wait_until_screened(
+    ledger: &Ledger<'_>,
+    outputs: &mut TopicReader,
+    services: &[&Service],
+) {
     wait_until("an outcome for every event", services, || {
         ledger.all_screened(&decode_all(outputs.poll()))
     });
 }
 
 /// Waits until the running service committed the end of every input partition.
-fn wait_until_committed(brokers: &str, services: &[&Service]) {
+pub(crate) fn wait_until_committed(brokers: &str, services: &[&Service]) {
     let offsets = Offsets::new(brokers, GROUP);
     wait_until(
         "committed offsets at the end of the input",
@@ -114,7 +122,7 @@ fn wait_until_committed(brokers: &str, services: &[&Service]) {
 }
 
 /// Every record of the output topic (nothing may be writing to it any more).
-fn all_outcomes(brokers: &str, outputs: &mut TopicReader) -> Vec<Published> {
+pub(crate) fn all_outcomes(brokers: &str, outputs: &mut TopicReader) -> Vec<Published> {
     decode_all(outputs.read_to_end(brokers))
 }
 
@@ -132,7 +140,10 @@ fn screened_offsets(published: &[Published]) -> BTreeMap<i32, BTreeSet<i64>> {
 
 /// Every offset below a partition's committed one has its outcome: commits never pass an
 /// event that was not screened.
-fn assert_commits_trail_outcomes(committed: &BTreeMap<i32, Option<i64>>, published: &[Published]) {
+pub(crate) fn assert_commits_trail_outcomes(
+    committed: &BTreeMap<i32, Option<i64>>,
+    published: &[Published],
+) {
     let screened = screened_offsets(published);
     for (partition, committed) in committed {
         let done = screened.get(partition).cloned().unwrap_or_default();
@@ -157,7 +168,7 @@ fn assert_no_dead_letters(brokers: &str) {
     );
 }
 
-fn end_offsets_as_committed(brokers: &str, topic: &str) -> BTreeMap<i32, Option<i64>> {
+pub(crate) fn end_offsets_as_committed(brokers: &str, topic: &str) -> BTreeMap<i32, Option<i64>> {
     Offsets::new(brokers, GROUP)
         .end_offsets(topic)
         .into_iter()
@@ -230,7 +241,7 @@ fn expected_reasons(inputs: &[Input]) -> Vec<&'static str> {
         .collect()
 }
 
-const DLQ_HEADERS: [&str; 6] = [
+pub(crate) const DLQ_HEADERS: [&str; 6] = [
     "dlq.reason",
     "dlq.error",
     "dlq.source.topic",
@@ -242,7 +253,7 @@ const DLQ_HEADERS: [&str; 6] = [
 /// Checks a dead letter against the input it came from (found by its `dlq.source.*`
 /// headers): original key, value and headers unchanged, then the reason headers in order.
 /// Returns its reason.
-fn check_dead_letter(letter: &Record, ledger: &Ledger<'_>) -> &'static str {
+pub(crate) fn check_dead_letter(letter: &Record, ledger: &Ledger<'_>) -> &'static str {
     let header = |key: &str| letter.header(key).unwrap_or_default();
     let partition: i32 = header("dlq.source.partition")
         .parse()
@@ -310,7 +321,7 @@ fn poison_messages_are_dead_lettered_intact_while_the_events_around_them_are_scr
     let ledger = Ledger::new(INPUT, &inputs, &placed);
     let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
 
-    let service = Service::run("service", brokers, GROUP, &SERVICE_BIG_MESSAGES);
+    let service = Service::run("service", brokers, GROUP, &[]);
     wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
     service.stop();
 
@@ -668,7 +679,7 @@ const CONTRACT_METRICS: [&str; 9] = [
     "traction_screen_rule_pack_info",
 ];
 
-fn metric_samples(service: &Service) -> Result<BTreeMap<String, f64>, String> {
+pub(crate) fn metric_samples(service: &Service) -> Result<BTreeMap<String, f64>, String> {
     match http::get(service.admin_addr(), "/metrics") {
         Ok(response) if response.status == 200 => Ok(http::samples(&response.body)),
         Ok(response) => Err(format!("/metrics: {}", response.status)),
@@ -677,7 +688,7 @@ fn metric_samples(service: &Service) -> Result<BTreeMap<String, f64>, String> {
 }
 
 /// A series as the Prometheus text format writes it (labels in name order).
-fn series(name: &str, labels: &[(&str, &str)]) -> String {
+pub(crate) fn series(name: &str, labels: &[(&str, &str)]) -> String {
     let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
     format!("{name}{{{}}}", labels.join(","))
 }
@@ -753,7 +764,7 @@ fn admin_endpoints_report_health_readiness_and_counts_that_match_the_stream() {
     let ledger = Ledger::new(INPUT, &inputs, &placed);
     let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
 
-    let service = Service::run("service", brokers, GROUP, &SERVICE_BIG_MESSAGES);
+    let service = Service::run("service", brokers, GROUP, &[]);
     let health = wait_until("/healthz", &[&service], || {
         http::get(service.admin_addr(), "/healthz").map_err(|e| e.to_string())
     });

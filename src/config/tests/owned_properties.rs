@@ -163,3 +163,45 @@ fn the_startup_timeout_is_whole_seconds_of_at_least_one() {
         "invalid --startup-timeout (TRACTION_SCREEN_STARTUP_TIMEOUT): must be at least 1"
     );
 }
+
+#[test]
+fn exactly_once_comes_with_a_transactional_id_per_instance_from_any_layer() {
+    let default = run_ok(&BROKERS_FLAG, None);
+    assert_eq!(
+        (default.delivery, default.transactional_id),
+        (Delivery::AtLeastOnce, None)
+    );
+    let flagged = run_ok(
+        &words("--brokers k:9092 --delivery exactly-once --transactional-id screen-0"),
+        None,
+    );
+    assert_eq!(flagged.delivery, Delivery::ExactlyOnce);
+    assert_eq!(flagged.transactional_id.as_deref(), Some("screen-0"));
+    let filed = run_ok(
+        &BROKERS_FLAG,
+        Some("delivery = 'exactly-once'\ngroup_id = 'g'"),
+    );
+    let id = filed.transactional_id.expect("a default id");
+    assert!(id.starts_with("g-") && id.len() > 2, "{id}");
+    let ignored = run_ok(&words("--brokers k:9092 --transactional-id t"), None);
+    assert_eq!(ignored.transactional_id, None, "only with exactly-once");
+}
+
+#[test]
+fn exactly_once_refuses_a_producer_without_idempotence_naming_the_delivery_setting() {
+    assert_eq!(
+        run_error(
+            &words("--brokers k:9092 --delivery exactly-once --producer-idempotence false"),
+            None
+        ),
+        "invalid --delivery (TRACTION_SCREEN_DELIVERY): exactly-once needs an idempotent \
+         producer: it cannot be combined with --producer-idempotence false"
+    );
+    assert_eq!(
+        refusal("producer.transactional.id=x"),
+        format!(
+            "{KAFKA_CONFIG_ERROR}: \"producer.transactional.id\" is set with \
+             --transactional-id, and only with --delivery exactly-once"
+        )
+    );
+}

@@ -33,6 +33,8 @@ struct Offsets {
     partitions: HashMap<Partition, PartitionOffsets>,
     /// The sum of the partitions' in-flight offsets, kept with them under the same lock.
     in_flight: usize,
+    /// Bumped by [`Ledger::rewind`]: a claim of an earlier generation settles nothing.
+    generation: u64,
 }
 
 impl Offsets {
@@ -61,7 +63,7 @@ impl Ledger {
 
     /// A message was consumed: it is in flight until its claim is settled.
     pub fn consume(self: &Arc<Self>, partition: Partition, offset: i64) -> Claim {
-        {
+        let generation = {
             let mut state = self.lock();
             state
                 .partitions
@@ -69,17 +71,23 @@ impl Ledger {
                 .or_default()
                 .consumed(offset);
             state.in_flight += 1;
-        }
+            state.generation
+        };
         Claim {
             ledger: Arc::clone(self),
             partition,
             offset,
+            generation,
             settled: AtomicBool::new(false),
         }
     }
 
-    fn settle(&self, partition: &Partition, offset: i64, done: bool) {
+    fn settle(&self, claim: &Claim, done: bool) {
+        let (partition, offset) = (&claim.partition, claim.offset);
         let mut state = self.lock();
+        if state.generation != claim.generation {
+            return;
+        }
         let Some(offsets) = state.partitions.get_mut(partition) else {
             return;
         };
@@ -117,6 +125,19 @@ impl Ledger {
         }
         self.settled.notify_all();
         positions
+    }
+
+    /// Forgets every message consumed so far, keeping the partitions assigned (exactly-once:
+    /// the transaction that held their records was aborted, and the consumer goes back to
+    /// the committed offsets). Their claims settle nothing any more.
+    pub fn rewind(&self) {
+        let mut state = self.lock();
+        for offsets in state.partitions.values_mut() {
+            *offsets = PartitionOffsets::default();
+        }
+        state.in_flight = 0;
+        state.generation += 1;
+        self.settled.notify_all();
     }
 
     /// The positions of every partition that are ahead of their last confirmed commit.
@@ -161,6 +182,24 @@ impl Ledger {
         self.lock().in_flight
     }
 
+    /// Waits until fewer than `limit` messages are in flight, or until `deadline`; returns
+    /// how many are. The consumer's admission gate: the in-flight bound holds even when
+    /// pausing the partitions did not take effect.
+    pub fn wait_below(&self, limit: usize, deadline: Instant) -> usize {
+        let mut state = self.lock();
+        loop {
+            let now = Instant::now();
+            if state.in_flight < limit || now >= deadline {
+                return state.in_flight;
+            }
+            state = self
+                .settled
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
     /// Waits until no message of `only` (every partition when `None`) is in flight, or
     /// until `deadline`; returns how many still are.
     pub fn wait_drained(&self, only: Option<&[Partition]>, deadline: Instant) -> usize {
@@ -189,14 +228,20 @@ pub struct Claim {
     ledger: Arc<Ledger>,
     partition: Partition,
     offset: i64,
+    generation: u64,
     settled: AtomicBool,
 }
 
 impl Claim {
+    /// Whether no [`Ledger::rewind`] happened since it was consumed.
+    pub fn is_current(&self) -> bool {
+        self.ledger.lock().generation == self.generation
+    }
+
     /// Its records were acknowledged: the offset may be committed past.
     pub fn done(&self) {
         if !self.settled.swap(true, Ordering::SeqCst) {
-            self.ledger.settle(&self.partition, self.offset, true);
+            self.ledger.settle(self, true);
         }
     }
 }
@@ -204,7 +249,7 @@ impl Claim {
 impl Drop for Claim {
     fn drop(&mut self) {
         if !*self.settled.get_mut() {
-            self.ledger.settle(&self.partition, self.offset, false);
+            self.ledger.settle(self, false);
         }
     }
 }

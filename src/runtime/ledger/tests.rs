@@ -117,3 +117,47 @@ fn a_drain_gives_up_at_its_deadline_with_the_count_left() {
     assert_eq!(ledger.wait_drained(None, deadline), 2);
     assert!(Instant::now() >= deadline);
 }
+
+#[test]
+fn the_admission_gate_opens_when_a_message_settles_and_not_before() {
+    let ledger = ledger();
+    let first = ledger.consume(p(0), 0);
+    let _second = ledger.consume(p(1), 0);
+    let soon = || Instant::now() + Duration::from_millis(50);
+    assert_eq!(ledger.wait_below(3, soon()), 2, "below the limit: at once");
+    assert_eq!(
+        ledger.wait_below(2, soon()),
+        2,
+        "at the limit: until the deadline"
+    );
+    let settler = thread::spawn(move || {
+        thread::sleep(Duration::from_millis(20));
+        first.done();
+    });
+    let patient = Instant::now() + Duration::from_secs(10);
+    assert_eq!(
+        ledger.wait_below(2, patient),
+        1,
+        "woken by the settled claim"
+    );
+    settler.join().expect("the settler finishes");
+}
+
+#[test]
+fn a_rewind_forgets_what_was_consumed_and_claims_from_before_it_settle_nothing() {
+    let ledger = ledger();
+    let stale = ledger.consume(p(0), 5);
+    ledger.consume(p(0), 6).done();
+    ledger.rewind();
+    assert_eq!((ledger.in_flight(), ledger.positions()), (0, vec![]));
+    assert_eq!(ledger.assigned(), 1, "the partition stays assigned");
+    let again = ledger.consume(p(0), 5);
+    drop(stale);
+    assert_eq!(
+        ledger.in_flight(),
+        1,
+        "the stale claim did not abandon offset 5"
+    );
+    again.done();
+    assert_eq!(ledger.commits_due(), vec![(p(0), 6)]);
+}

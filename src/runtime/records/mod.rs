@@ -8,6 +8,8 @@
 //! - Rejected: a dead letter to the dead-letter topic: the original key, value and headers
 //!   unchanged, followed by the `dlq.*` headers (CONTRACT.md §3).
 //! - Abandoned: nothing. Its offset is never committed, so it is processed again.
+//! - A message whose screening panicked ([`internal_error`]): a dead letter like a rejected
+//!   one, with reason `internal_error`.
 
 use rdkafka::message::{Header, OwnedHeaders};
 use traction_screen_core::codec::EncodeError;
@@ -15,7 +17,7 @@ use traction_screen_core::domain::{Outcome, Source, Timestamp};
 use traction_screen_core::pipeline::{Pipeline, Processed};
 use traction_screen_core::rules::pack::alerts::CONDITION_HEADER;
 
-use super::dead_letter::{self, Origin};
+use super::dead_letter::{self, INTERNAL_ERROR, INTERNAL_ERROR_TEXT, Origin, Why};
 use super::delivery::Produced;
 use super::ledger::Partition;
 use crate::config::Topics;
@@ -79,27 +81,44 @@ pub fn records_for<'a>(
         Processed::Screened(screened) => {
             outcome_records(&screened.outcome, topics, pipeline, buffers)?
         }
-        Processed::Rejected(error) => {
-            let origin = Origin {
-                topic: &message.partition.topic,
-                partition: message.partition.partition,
-                offset: message.offset,
-            };
-            let headers = dead_letter::headers(message.headers.as_ref(), error, &origin, now);
-            let record = Record {
-                topic: topics.dlq.as_str(),
-                key: message.key.as_deref(),
-                payload: message.payload.as_deref(),
-                headers: Some(headers),
-            };
-            Batch {
-                produced: Produced::DeadLetter(error.code()),
-                records: vec![record],
-            }
-        }
+        Processed::Rejected(error) => dead_letter(message, topics, &Why::from(error), now),
         Processed::Abandoned => return Ok(None),
     };
     Ok(Some(batch))
+}
+
+/// The dead letter of a message whose screening or encoding panicked.
+pub fn internal_error<'a>(message: &'a Consumed, topics: &'a Topics, now: Timestamp) -> Batch<'a> {
+    let why = Why {
+        reason: INTERNAL_ERROR,
+        error: &INTERNAL_ERROR_TEXT,
+    };
+    dead_letter(message, topics, &why, now)
+}
+
+/// `message` to the dead-letter topic: its key, value and headers, then the `dlq.*` ones.
+fn dead_letter<'a>(
+    message: &'a Consumed,
+    topics: &'a Topics,
+    why: &Why<'_>,
+    now: Timestamp,
+) -> Batch<'a> {
+    let origin = Origin {
+        topic: &message.partition.topic,
+        partition: message.partition.partition,
+        offset: message.offset,
+    };
+    let headers = dead_letter::headers(message.headers.as_ref(), why, &origin, now);
+    let record = Record {
+        topic: topics.dlq.as_str(),
+        key: message.key.as_deref(),
+        payload: message.payload.as_deref(),
+        headers: Some(headers),
+    };
+    Batch {
+        produced: Produced::DeadLetter(why.reason),
+        records: vec![record],
+    }
 }
 
 /// The outcome record and, when the alert policy alerts on it, the alert record.

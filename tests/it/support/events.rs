@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use traction_screen::metrics::DEAD_LETTER_REASONS;
 use traction_screen_core::codec::{self, Encoder, OUTCOME_SCHEMA, OutputFormat, limits};
-use traction_screen_core::domain::{Outcome, Timestamp, Verdict};
+use traction_screen_core::domain::{Encounter, Outcome, Timestamp, Verdict};
 use traction_screen_core::pipeline::{Pipeline, Processed};
 use traction_screen_synth::Synth;
 use traction_screen_synth::poison_message;
@@ -114,6 +114,35 @@ pub fn encounters(seed: u64, count: usize) -> Vec<Input> {
         .collect()
 }
 
+/// `count` generated encounters as JSON padded with an unknown field (which the decoder
+/// skips) to `size` bytes each: screenable, and heavy.
+pub fn heavy_encounters(seed: u64, count: usize, size: usize) -> Vec<Input> {
+    Synth::new(seed)
+        .take(count)
+        .map(|generated| {
+            let payload = padded_json(&generated.encounter, size);
+            Input {
+                expect: expect(&payload),
+                message: Message {
+                    key: Some(generated.encounter.patient_id.into_bytes()),
+                    payload: Some(payload),
+                    headers: Vec::new(),
+                },
+            }
+        })
+        .collect()
+}
+
+/// `encounter` as JSON with a first field `padding` that brings it to `size` bytes.
+fn padded_json(encounter: &Encounter, size: usize) -> Vec<u8> {
+    let json = codec::json::encounter_to_json(encounter);
+    let filler = r#"{"padding":"","#.len() - 1;
+    let padding = "x".repeat(size - json.len() - filler);
+    let payload = format!(r#"{{"padding":"{padding}",{}"#, &json[1..]).into_bytes();
+    assert_eq!(payload.len(), size);
+    payload
+}
+
 /// Headers a producer may have set; a dead letter must carry them unchanged, in order,
 /// including one without a value.
 pub fn producer_headers(sequence: u64) -> Vec<(String, Option<Vec<u8>>)> {
@@ -161,10 +190,14 @@ pub fn poison(seed: u64) -> Vec<Input> {
 
 /// A valid encounter padded with an unknown field to just over [`limits::MAX_MESSAGE_BYTES`].
 pub fn too_large(seed: u64) -> Input {
+    padded(seed, limits::MAX_MESSAGE_BYTES + 1)
+}
+
+/// A valid encounter padded with an unknown field to `size` bytes (over the decoder's limit:
+/// a `too_large` dead letter).
+pub fn padded(seed: u64, size: usize) -> Input {
     let generated = Synth::new(seed).next_encounter();
-    let json = codec::json::encounter_to_json(&generated.encounter);
-    let padding = "x".repeat(limits::MAX_MESSAGE_BYTES + 1 - json.len());
-    let payload = format!(r#"{{"padding":"{padding}",{}"#, &json[1..]).into_bytes();
+    let payload = padded_json(&generated.encounter, size);
     assert!(payload.len() > limits::MAX_MESSAGE_BYTES);
     Input {
         expect: expect(&payload),
