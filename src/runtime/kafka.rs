@@ -239,6 +239,10 @@ impl ConsumerContext for ConsumerCtx {
     fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         match rebalance {
             Rebalance::Assign(list) => {
+                if let Some(histories) = &self.shared.histories {
+                    let partitions: Vec<Partition> = partitions_of(list).collect();
+                    histories.restore(&partitions, &self.shared);
+                }
                 let assigned = self.shared.ledger.assign(partitions_of(list));
                 self.shared.health.set_assigned_partitions(assigned);
                 info!(partitions = list.count(), assigned, "partitions assigned");
@@ -292,6 +296,9 @@ impl ConsumerCtx {
             );
         }
         let positions = shared.ledger.revoke(&partitions);
+        if let Some(histories) = &shared.histories {
+            histories.forget(&partitions);
+        }
         for partition in &partitions {
             shared
                 .metrics
@@ -365,6 +372,11 @@ impl ProducerContext for ProducerCtx {
             Ok(_) => pending.delivered(),
             Err((error, message)) => {
                 self.shared.metrics.produce_error();
+                if let Some(histories) = &self.shared.histories {
+                    if message.topic() == histories.topic() {
+                        histories.metrics.write_error();
+                    }
+                }
                 self.shared.shutdown.fail(format!(
                     "cannot deliver to topic {}: {error}",
                     message.topic()

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::admin::Health;
+use super::history::Histories;
 use super::kafka::BrokerErrors;
 use super::ledger::Ledger;
 use super::shutdown::Shutdown;
@@ -20,6 +21,8 @@ pub struct Shared {
     pub drain_timeout: Duration,
     /// Connection failures of both clients (see [`BrokerErrors`]).
     pub broker_errors: BrokerErrors,
+    /// The assigned partitions' histories; `None` with `--no-history`.
+    pub histories: Option<Histories>,
 }
 
 impl Shared {
@@ -38,6 +41,12 @@ impl Shared {
             input_topic,
             drain_timeout,
             broker_errors: BrokerErrors::default(),
+            histories: None,
         }
+    }
+
+    /// Keeps history per partition (see [`Histories`]).
+    pub fn with_histories(self, histories: Option<Histories>) -> Self {
+        Self { histories, ..self }
     }
 }

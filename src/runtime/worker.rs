@@ -14,6 +14,7 @@ use std::time::Instant;
 use rdkafka::producer::BaseRecord;
 use tracing::{info_span, warn};
 use traction_screen_core::domain::Timestamp;
+use traction_screen_core::history::History;
 use traction_screen_core::pipeline::{Pipeline, Processed};
 
 use super::delivery::Pending;
@@ -90,10 +91,17 @@ impl Worker {
             offset = message.offset
         )
         .entered();
-        let payload = message.payload.as_deref().unwrap_or_default();
-        let processed = self
-            .pipeline
-            .process(payload, Timestamp::now(), Some(message.source()));
+        let partition_history = match &self.shared.histories {
+            Some(histories) => match histories.get(&message.partition) {
+                Some(history) => Some(history),
+                // Revoked, or its restore failed: abandoned (the claim is dropped unsettled),
+                // never screened without its history.
+                None => return,
+            },
+            None => None,
+        };
+        let mut history = partition_history.as_ref().map(|h| h.lock());
+        let processed = self.process(&message, history.as_deref_mut());
         self.observe(&processed, &message);
         let batch = records_for(
             &processed,
@@ -102,7 +110,11 @@ impl Worker {
             &self.pipeline,
             buffers,
             Timestamp::now(),
+            history.as_deref(),
         );
+        if let (Some(partition), Some(history)) = (&partition_history, history) {
+            partition.observe(&history);
+        }
         match batch {
             Ok(Some(batch)) => {
                 let pending = Pending::new(
@@ -120,6 +132,21 @@ impl Worker {
                 .shared
                 .shutdown
                 .fail(format!("cannot encode an outcome: {error}")),
+        }
+    }
+
+    /// Decodes and screens the message, against its partition's history when there is one
+    /// (its position there is its offset).
+    fn process(&self, message: &Consumed, history: Option<&mut History>) -> Processed {
+        let payload = message.payload.as_deref().unwrap_or_default();
+        let (now, source) = (Timestamp::now(), Some(message.source()));
+        match history {
+            Some(history) => {
+                let position = u64::try_from(message.offset).unwrap_or_default();
+                self.pipeline
+                    .process_in(payload, history, position, now, source)
+            }
+            None => self.pipeline.process(payload, now, source),
         }
     }
 
@@ -166,11 +193,19 @@ impl Worker {
         if let Some(headers) = record.headers {
             base = base.headers(headers);
         }
+        if let Some(partition) = record.partition {
+            base = base.partition(partition);
+        }
         let failing = || self.shared.shutdown.failure().is_some();
         match send_waiting(&self.producer, base, failing) {
             Ok(sent) => sent,
             Err(error) => {
                 self.shared.metrics.produce_error();
+                if let Some(histories) = &self.shared.histories {
+                    if topic == histories.topic() {
+                        histories.metrics.write_error();
+                    }
+                }
                 self.shared
                     .shutdown
                     .fail(format!("cannot produce to topic {topic}: {error}"));

@@ -59,17 +59,19 @@ fn decide(
     message: &Consumed,
     alerts: Option<&str>,
 ) -> Option<(Produced, Vec<Sent>)> {
-    let topic = |name: &str| TopicName::parse(name).expect("a valid topic name");
-    let topics = Topics {
-        input: topic("encounters"),
-        output: topic("screening-outcomes"),
-        dlq: topic("encounters-dlq"),
-        alerts: alerts.map(topic),
-    };
+    let topics = topics(alerts, None);
     let pipeline = Pipeline::with_defaults();
     let mut buffers = Buffers::default();
-    let batch =
-        records_for(processed, message, &topics, &pipeline, &mut buffers, NOW).expect("encodes")?;
+    let batch = records_for(
+        processed,
+        message,
+        &topics,
+        &pipeline,
+        &mut buffers,
+        NOW,
+        None,
+    )
+    .expect("encodes")?;
     let sent = batch.records.iter().map(|record| {
         let headers = record.headers.as_ref().map_or_else(Vec::new, |headers| {
             (0..headers.count())
@@ -86,6 +88,21 @@ fn decide(
         )
     });
     Some((batch.produced, sent.collect()))
+}
+
+fn topic(name: &str) -> TopicName {
+    TopicName::parse(name).expect("a valid topic name")
+}
+
+/// The service's topics, with the alerts and history topics given.
+fn topics(alerts: Option<&str>, history: Option<&str>) -> Topics {
+    Topics {
+        input: topic("encounters"),
+        output: topic("screening-outcomes"),
+        dlq: topic("encounters-dlq"),
+        alerts: alerts.map(topic),
+        history: history.map(topic),
+    }
 }
 
 /// The outcome of a screened message.
@@ -223,4 +240,75 @@ fn an_abandoned_message_produces_nothing() {
         decide(&Processed::Abandoned, &message, Some("alerts")),
         None
     );
+}
+
+/// `message` screened against `history` at its offset, as the worker does.
+fn process_in(message: &Consumed, history: &mut History) -> Processed {
+    let payload = message.payload.as_deref().unwrap_or_default();
+    let position = message.offset as u64;
+    Pipeline::with_defaults().process_in(payload, history, position, NOW, Some(message.source()))
+}
+
+#[test]
+fn with_a_history_topic_a_screened_event_ends_with_its_patients_history_to_the_same_partition() {
+    let message = carrying(&clean_encounter());
+    let mut history = History::new();
+    let processed = process_in(&message, &mut history);
+    let topics = topics(None, Some("screen-history"));
+    let pipeline = Pipeline::with_defaults();
+    let mut buffers = Buffers::default();
+    let batch = records_for(
+        &processed,
+        &message,
+        &topics,
+        &pipeline,
+        &mut buffers,
+        NOW,
+        Some(&history),
+    )
+    .expect("encodes")
+    .expect("records");
+    let patient_id = &outcome_of(&processed).patient_id;
+    let mut value = Vec::new();
+    assert!(history.encode_patient(patient_id, &mut value));
+    let topics_sent: Vec<&str> = batch.records.iter().map(|r| r.topic).collect();
+    assert_eq!(topics_sent, ["screening-outcomes", "screen-history"]);
+    let changelog = &batch.records[1];
+    assert_eq!(changelog.partition, Some(3), "the input's partition number");
+    assert_eq!(changelog.key, Some(patient_id.as_bytes()));
+    assert_eq!(changelog.payload, Some(&value[..]));
+    assert!(changelog.headers.is_none());
+    // Restoring that value gives a history that knows the event.
+    let mut restored = History::new();
+    restored
+        .restore_patient(patient_id, &value)
+        .expect("the value restores");
+    assert_eq!(
+        restored.first_position(&outcome_of(&processed).event_id),
+        Some(41)
+    );
+}
+
+#[test]
+fn a_dead_letter_writes_no_history_even_with_a_history_topic() {
+    let message = consumed(Some(b"pt-7"), Some(b"{not json"), None);
+    let mut history = History::new();
+    let processed = process_in(&message, &mut history);
+    let topics = topics(None, Some("screen-history"));
+    let pipeline = Pipeline::with_defaults();
+    let mut buffers = Buffers::default();
+    let batch = records_for(
+        &processed,
+        &message,
+        &topics,
+        &pipeline,
+        &mut buffers,
+        NOW,
+        Some(&history),
+    )
+    .expect("encodes")
+    .expect("records");
+    let topics_sent: Vec<&str> = batch.records.iter().map(|r| r.topic).collect();
+    assert_eq!(topics_sent, ["encounters-dlq"]);
+    assert_eq!(history.patients(), 0);
 }
