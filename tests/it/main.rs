@@ -5,6 +5,7 @@ mod check_history;
 mod codec;
 mod container;
 mod fixtures;
+mod history;
 mod outcome_evolution;
 mod pipeline;
 mod properties;

@@ -27,7 +27,7 @@ use crate::support::kafka::{self, Message, Offsets, Placed, Record, TopicReader}
 use crate::support::outcomes::{Duplicates, Ledger, Published, decode_all};
 use crate::support::wait_until;
 
-const GROUP: &str = "traction-screen-it";
+pub(super) const GROUP: &str = "traction-screen-it";
 /// The too_large poison message is over 1 MiB: librdkafka's producers refuse messages
 /// over `message.max.bytes` (1,000,000 by default) before they reach a broker.
 const BIG_MESSAGES: [(&str, &str); 1] = [("message.max.bytes", "4000000")];
@@ -35,30 +35,34 @@ const SERVICE_BIG_MESSAGES: [&str; 2] = ["--kafka-config", "producer.message.max
 /// A crashed member stays in its group until its session times out (45 s by default), and
 /// the mock's coordinator waits about as long for members to rejoin after one leaves: the
 /// tests that change membership should not wait that long.
-const SHORT_SESSION: [&str; 4] = [
+pub(super) const SHORT_SESSION: [&str; 4] = [
     "--kafka-config",
     "consumer.session.timeout.ms=6000",
     "--kafka-config",
     "consumer.heartbeat.interval.ms=500",
 ];
 
-fn messages(inputs: &[Input]) -> Vec<Message> {
+pub(super) fn messages(inputs: &[Input]) -> Vec<Message> {
     inputs.iter().map(|input| input.message.clone()).collect()
 }
 
 /// Produces the inputs to the input topic and returns where each landed.
-fn feed(brokers: &str, inputs: &[Input]) -> Vec<Placed> {
+pub(super) fn feed(brokers: &str, inputs: &[Input]) -> Vec<Placed> {
     kafka::produce(brokers, INPUT, &messages(inputs), None, &BIG_MESSAGES)
 }
 
 /// Produces the inputs at `rate` per second from another thread, so the service consumes
 /// while events still arrive.
-fn feed_in_background(brokers: &str, inputs: &[Input], rate: u32) -> JoinHandle<Vec<Placed>> {
+pub(super) fn feed_in_background(
+    brokers: &str,
+    inputs: &[Input],
+    rate: u32,
+) -> JoinHandle<Vec<Placed>> {
     let (brokers, messages) = (brokers.to_owned(), messages(inputs));
     thread::spawn(move || kafka::produce(&brokers, INPUT, &messages, Some(rate), &BIG_MESSAGES))
 }
 
-fn placed_after(feeder: JoinHandle<Vec<Placed>>) -> Vec<Placed> {
+pub(super) fn placed_after(feeder: JoinHandle<Vec<Placed>>) -> Vec<Placed> {
     feeder
         .join()
         .expect("the background producer delivered every input")
@@ -74,7 +78,7 @@ fn screened_so_far(outputs: &mut TopicReader) -> usize {
     ids.len()
 }
 
-fn wait_for_outcomes(outputs: &mut TopicReader, at_least: usize, services: &[&Service]) {
+pub(super) fn wait_for_outcomes(outputs: &mut TopicReader, at_least: usize, services: &[&Service]) {
     wait_until(&format!("{at_least} outcomes"), services, || {
         let screened = screened_so_far(outputs);
         if screened >= at_least {
@@ -87,7 +91,7 @@ fn wait_for_outcomes(outputs: &mut TopicReader, at_least: usize, services: &[&Se
 
 /// Waits until every screenable input has an outcome and the group committed the end of
 /// every input partition.
-fn wait_until_done(
+pub(super) fn wait_until_done(
     brokers: &str,
     ledger: &Ledger<'_>,
     outputs: &mut TopicReader,
@@ -97,7 +101,11 @@ fn wait_until_done(
     wait_until_committed(brokers, services);
 }
 
-fn wait_until_screened(ledger: &Ledger<'_>, outputs: &mut TopicReader, services: &[&Service]) {
+pub(super) fn wait_until_screened(
+    ledger: &Ledger<'_>,
+    outputs: &mut TopicReader,
+    services: &[&Service],
+) {
     wait_until("an outcome for every event", services, || {
         ledger.all_screened(&decode_all(outputs.poll()))
     });
@@ -114,7 +122,7 @@ fn wait_until_committed(brokers: &str, services: &[&Service]) {
 }
 
 /// Every record of the output topic (nothing may be writing to it any more).
-fn all_outcomes(brokers: &str, outputs: &mut TopicReader) -> Vec<Published> {
+pub(super) fn all_outcomes(brokers: &str, outputs: &mut TopicReader) -> Vec<Published> {
     decode_all(outputs.read_to_end(brokers))
 }
 
@@ -132,7 +140,10 @@ fn screened_offsets(published: &[Published]) -> BTreeMap<i32, BTreeSet<i64>> {
 
 /// Every offset below a partition's committed one has its outcome: commits never pass an
 /// event that was not screened.
-fn assert_commits_trail_outcomes(committed: &BTreeMap<i32, Option<i64>>, published: &[Published]) {
+pub(super) fn assert_commits_trail_outcomes(
+    committed: &BTreeMap<i32, Option<i64>>,
+    published: &[Published],
+) {
     let screened = screened_offsets(published);
     for (partition, committed) in committed {
         let done = screened.get(partition).cloned().unwrap_or_default();
@@ -606,7 +617,7 @@ fn a_refused_offset_commit_is_retried_even_when_no_new_event_arrives() {
     ledger.check(&all_outcomes(brokers, &mut outputs), Duplicates::Forbidden);
 }
 
-fn ready(service: &Service) -> Result<Response, String> {
+pub(super) fn ready(service: &Service) -> Result<Response, String> {
     match http::get(service.admin_addr(), "/readyz") {
         Ok(response) if response.status == 200 => Ok(response),
         Ok(response) => Err(format!(
@@ -668,7 +679,7 @@ const CONTRACT_METRICS: [&str; 9] = [
     "traction_screen_rule_pack_info",
 ];
 
-fn metric_samples(service: &Service) -> Result<BTreeMap<String, f64>, String> {
+pub(super) fn metric_samples(service: &Service) -> Result<BTreeMap<String, f64>, String> {
     match http::get(service.admin_addr(), "/metrics") {
         Ok(response) if response.status == 200 => Ok(http::samples(&response.body)),
         Ok(response) => Err(format!("/metrics: {}", response.status)),

@@ -37,7 +37,7 @@ use metrics::HeldGauges;
 /// The histories of the assigned partitions, and how to restore one.
 pub struct Histories {
     topic: String,
-    /// The restoring consumer's configuration: the service's consumer properties, no group.
+    /// The restoring consumer's configuration: the service's consumer properties.
     restore_config: ClientConfig,
     /// How long a restore waits for the next changelog record before giving up.
     patience: Duration,
@@ -70,7 +70,10 @@ impl Histories {
         let topic = settings.topics.history.as_ref()?;
         let mut restore_config =
             super::kafka::client_config(&settings.brokers, &settings.kafka_config, Role::Consumer);
+        // librdkafka assigns partitions only to a consumer with a group; this one never
+        // joins it (no subscription) nor commits.
         restore_config
+            .set("group.id", format!("{}-restore", settings.group_id))
             .set("enable.partition.eof", "true")
             .set("statistics.interval.ms", "0");
         Some(Self {

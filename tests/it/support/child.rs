@@ -12,6 +12,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use super::PATIENCE;
+use super::cluster::HISTORY;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_traction-screen");
 
@@ -48,8 +49,8 @@ fn collect_lines(stream: impl Read + Send + 'static) -> (Arc<Mutex<Vec<String>>>
 
 impl Service {
     /// `traction-screen run` against `brokers` in consumer group `group`, with JSON logs,
-    /// a free admin port, short commit intervals and drain bounds, then `extra` flags
-    /// (later flags win).
+    /// a free admin port, short commit intervals and drain bounds, the history changelog
+    /// [`HISTORY`], then `extra` flags (later flags win).
     pub fn run(name: &str, brokers: &str, group: &str, extra: &[&str]) -> Self {
         let admin_addr = free_admin_addr();
         let admin = admin_addr.to_string();
@@ -69,6 +70,8 @@ impl Service {
             "20",
             "--workers",
             "2",
+            "--history-topic",
+            HISTORY,
         ];
         args.extend_from_slice(extra);
         Self::spawn(name, &args, admin_addr)
