@@ -68,7 +68,7 @@ fn assert_like_check(published: &[Published], inputs: &[Input]) -> usize {
 fn firing(inputs: &[Input], rule: &str) -> usize {
     check_outcomes(inputs)
         .values()
-        .filter(|o| o.findings.iter().any(|f| f.rule_id.to_string() == rule))
+        .filter(|o| o.findings.iter().any(|f| f.rule_id == rule))
         .count()
 }
 
