@@ -51,7 +51,7 @@ fn check_outcomes(inputs: &[Input]) -> BTreeMap<String, Outcome> {
 
 /// Every published outcome, duplicates included, equals `check`'s for its event; every
 /// event has one. Returns how many events were published more than once.
-fn assert_like_check(published: &[Published], inputs: &[Input]) -> usize {
+pub(super) fn assert_like_check(published: &[Published], inputs: &[Input]) -> usize {
     let expected = check_outcomes(inputs);
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for p in published {
@@ -72,7 +72,7 @@ fn firing(inputs: &[Input], rule: &str) -> usize {
         .count()
 }
 
-fn restored_records(service: &Service) -> f64 {
+pub(super) fn restored_records(service: &Service) -> f64 {
     let samples = metric_samples(service).expect("/metrics answers");
     samples["traction_screen_history_restored_records_total"]
 }

@@ -50,7 +50,7 @@ fn collect_lines(stream: impl Read + Send + 'static) -> (Arc<Mutex<Vec<String>>>
 impl Service {
     /// `traction-screen run` against `brokers` in consumer group `group`, with JSON logs,
     /// a free admin port, short commit intervals and drain bounds, the history changelog
-    /// [`HISTORY`], then `extra` flags (later flags win).
+    /// [`HISTORY`] unless `extra` names one or none, then `extra` flags (later flags win).
     pub fn run(name: &str, brokers: &str, group: &str, extra: &[&str]) -> Self {
         let admin_addr = free_admin_addr();
         let admin = admin_addr.to_string();
@@ -70,9 +70,11 @@ impl Service {
             "20",
             "--workers",
             "2",
-            "--history-topic",
-            HISTORY,
         ];
+        let history_set = |flag: &&str| matches!(*flag, "--history-topic" | "--no-history");
+        if !extra.iter().any(history_set) {
+            args.extend_from_slice(&["--history-topic", HISTORY]);
+        }
         args.extend_from_slice(extra);
         Self::spawn(name, &args, admin_addr)
     }
