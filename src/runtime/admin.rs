@@ -134,3 +134,22 @@ async fn readiness(State(state): State<AdminState>) -> impl IntoResponse {
     };
     (status, body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partition_restoring_its_history_keeps_the_service_unready_until_done() {
+        let health = Health::new();
+        health.set_assigned_partitions(2);
+        health.set_broker_up(true);
+        assert!(health.is_ready());
+        health.restoring(2);
+        assert!(!health.is_ready());
+        health.restoring(-1);
+        assert!(!health.is_ready(), "one partition is still restoring");
+        health.restoring(-1);
+        assert!(health.is_ready());
+    }
+}

@@ -5,7 +5,7 @@
 //! uninterrupted `check` over the same events gives; the changelog topic is checked at
 //! start-up, and a changelog that cannot be read stops the service.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use traction_screen::check::{CheckFormat, CheckOptions};
 use traction_screen_core::codec::json::encounter_to_json;
@@ -104,13 +104,28 @@ fn a_sigkill_mid_stream_and_a_restart_give_every_outcome_duplicates_included_as_
     let second = Service::run("second", brokers, GROUP, &SHORT_SESSION);
     let ledger = Ledger::new(INPUT, &inputs, &placed);
     wait_until_done(brokers, &ledger, &mut outputs, &[&second]);
-    let restored = restored_records(&second);
+    let samples = metric_samples(&second).expect("/metrics answers");
     second.stop();
 
     let published = all_outcomes(brokers, &mut outputs);
     ledger.check(&published, Duplicates::Allowed);
     assert_like_check(&published, &inputs);
+    let restored = samples["traction_screen_history_restored_records_total"];
     assert!(restored > 0.0, "the restart restored history");
+    let patients: BTreeSet<&str> = inputs
+        .iter()
+        .filter_map(|i| i.outcome().map(|o| o.patient_id.as_str()))
+        .collect();
+    let held: f64 = samples
+        .iter()
+        .filter(|(series, _)| series.starts_with("traction_screen_history_patients{"))
+        .map(|(_, value)| value)
+        .sum();
+    assert_eq!(
+        held,
+        patients.len() as f64,
+        "every patient's history is held"
+    );
 }
 
 #[test]

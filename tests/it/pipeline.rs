@@ -666,8 +666,8 @@ fn a_replica_leaving_the_group_hands_its_partitions_over_without_losing_events()
     );
 }
 
-/// The §6 metric names; histograms appear as their `_count` series.
-const CONTRACT_METRICS: [&str; 9] = [
+/// The §6 metric names (with history); histograms appear as their `_count` series.
+const CONTRACT_METRICS: [&str; 14] = [
     "traction_screen_events_consumed_total",
     "traction_screen_outcomes_total",
     "traction_screen_findings_total",
@@ -677,6 +677,11 @@ const CONTRACT_METRICS: [&str; 9] = [
     "traction_screen_consumer_lag",
     "traction_screen_in_flight",
     "traction_screen_rule_pack_info",
+    "traction_screen_history_patients",
+    "traction_screen_history_claim_versions",
+    "traction_screen_history_restore_seconds_count",
+    "traction_screen_history_restored_records_total",
+    "traction_screen_history_write_errors_total",
 ];
 
 pub(super) fn metric_samples(service: &Service) -> Result<BTreeMap<String, f64>, String> {
@@ -772,7 +777,7 @@ fn admin_endpoints_report_health_readiness_and_counts_that_match_the_stream() {
     let readiness = wait_until("/readyz", &[&service], || ready(&service));
     assert_eq!(
         readiness.body,
-        "assigned_partitions 4\nbroker_reachable true\n"
+        "assigned_partitions 4\nbroker_reachable true\nrestoring_partitions 0\n"
     );
     wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
     let samples = wait_for_zero_lag(&service, 4);
