@@ -14,15 +14,14 @@ use traction_screen_core::domain::Outcome;
 
 use crate::check::{check_with, outcomes};
 use crate::pipeline::{
-    GROUP, SHORT_SESSION, all_outcomes, assert_commits_trail_outcomes, feed_in_background,
-    metric_samples, placed_after, ready, wait_for_outcomes, wait_until_done, wait_until_screened,
+    GROUP, SHORT_SESSION, a_replica_leaves, all_outcomes, assert_commits_trail_outcomes,
+    feed_in_background, metric_samples, placed_after, wait_for_outcomes, wait_until_done,
 };
 use crate::support::child::Service;
 use crate::support::cluster::{ALERTS, DLQ, HISTORY, INPUT, MockKafka, OUTPUT};
 use crate::support::events::{self, Input, comparable};
 use crate::support::kafka::{self, Message, Offsets};
 use crate::support::outcomes::{Duplicates, Ledger, Published};
-use crate::support::wait_until;
 
 /// What an uninterrupted `check` (with history, input order) makes of the inputs, by
 /// event id.
@@ -134,22 +133,8 @@ fn a_replica_leaving_hands_its_partitions_history_over_and_outcomes_stay_as_chec
     let brokers = kafka.brokers();
     let inputs = events::cross_claims(13, 1800);
     let mut outputs = kafka::TopicReader::new(brokers, OUTPUT, &[]);
-    let feeder = feed_in_background(brokers, &inputs, 300);
-
-    let leaving = Service::run("leaving", brokers, GROUP, &SHORT_SESSION);
-    let staying = Service::run("staying", brokers, GROUP, &SHORT_SESSION);
-    let both = [&leaving, &staying];
-    wait_until("both replicas to own partitions", &both, || {
-        ready(&leaving)?;
-        ready(&staying)
-    });
-    wait_for_outcomes(&mut outputs, 600, &both);
-    leaving.stop();
-    let placed = placed_after(feeder);
+    let (placed, restored) = a_replica_leaves(brokers, &inputs, &mut outputs, restored_records);
     let ledger = Ledger::new(INPUT, &inputs, &placed);
-    wait_until_screened(&ledger, &mut outputs, &[&staying]);
-    let restored = restored_records(&staying);
-    staying.stop();
 
     let published = all_outcomes(brokers, &mut outputs);
     ledger.check(&published, Duplicates::Allowed);

@@ -630,31 +630,45 @@ pub(super) fn ready(service: &Service) -> Result<Response, String> {
     }
 }
 
+/// Two replicas screen `inputs`, fed at 300 per second; once 600 outcomes are out, one
+/// leaves (SIGTERM) and the other screens the rest; `staying` then looks at the remaining
+/// replica before it stops. Returns where the inputs landed and what `staying` returned.
+pub(super) fn a_replica_leaves<T>(
+    brokers: &str,
+    inputs: &[Input],
+    outputs: &mut TopicReader,
+    staying: impl FnOnce(&Service) -> T,
+) -> (Vec<Placed>, T) {
+    let feeder = feed_in_background(brokers, inputs, 300);
+    // The mock coordinator waits a session timeout (less a second) for members to rejoin
+    // after one leaves, whoever is left: keep that wait short.
+    let leaving = Service::run("leaving", brokers, GROUP, &SHORT_SESSION);
+    let remaining = Service::run("staying", brokers, GROUP, &SHORT_SESSION);
+    let both = [&leaving, &remaining];
+    wait_until("both replicas to own partitions", &both, || {
+        ready(&leaving)?;
+        ready(&remaining)
+    });
+    wait_for_outcomes(outputs, 600, &both);
+    leaving.stop();
+    let placed = placed_after(feeder);
+    let ledger = Ledger::new(INPUT, inputs, &placed);
+    wait_until_screened(&ledger, outputs, &[&remaining]);
+    let looked = staying(&remaining);
+    remaining.stop();
+    (placed, looked)
+}
+
 #[test]
 fn a_replica_leaving_the_group_hands_its_partitions_over_without_losing_events() {
     let kafka = MockKafka::with_service_topics(6);
     let brokers = kafka.brokers();
     let inputs = events::encounters(9, 2400);
     let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
-    let feeder = feed_in_background(brokers, &inputs, 300);
-
-    // The mock coordinator waits a session timeout (less a second) for members to rejoin
-    // after one leaves, whoever is left: keep that wait short.
-    let leaving = Service::run("leaving", brokers, GROUP, &SHORT_SESSION);
-    let staying = Service::run("staying", brokers, GROUP, &SHORT_SESSION);
-    let both = [&leaving, &staying];
-    wait_until("both replicas to own partitions", &both, || {
-        ready(&leaving)?;
-        ready(&staying)
-    });
-    wait_for_outcomes(&mut outputs, 600, &both);
-    leaving.stop();
-    let placed = placed_after(feeder);
-    let ledger = Ledger::new(INPUT, &inputs, &placed);
     // Committed offsets are checked once the last replica stopped: commits refused during
     // the rebalance are the subject of their own test.
-    wait_until_screened(&ledger, &mut outputs, &[&staying]);
-    staying.stop();
+    let (placed, ()) = a_replica_leaves(brokers, &inputs, &mut outputs, |_| ());
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
 
     let published = all_outcomes(brokers, &mut outputs);
     let counts = ledger.check(&published, Duplicates::Allowed);

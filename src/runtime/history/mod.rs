@@ -14,7 +14,7 @@
 //! `topic` creates the changelog topic at start-up; `restore` reads one partition.
 
 mod metrics;
-mod restore;
+pub mod restore;
 mod topic;
 
 use std::collections::HashMap;
