@@ -5,6 +5,11 @@
 #   bash scripts/load-tansu.sh [EVENTS] [PARTITIONS]      (defaults: 100000, 6)
 #
 # TRACTION_SCREEN_BIN runs another build of the binary instead of building the release one.
+# RUNS=N (default 1) measures N times; MODES="history no-history" (default "history")
+# measures, in each run, the service with its per-partition history (changelog written) and
+# with --no-history, on the same broker and backlog: each measurement is a fresh consumer
+# group (and a fresh changelog topic) reading the backlog from its start. The last lines
+# give each mode's median events/s.
 #
 # Produces EVENTS synthetic encounters (single-object Avro) first, then starts
 # `traction-screen run` on the backlog and reports, from its own /metrics: events/s from
@@ -26,7 +31,6 @@ if [ -z "$bin" ]; then
 fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
-admin=$(free_port)
 tansu broker --listener-url "tcp://127.0.0.1:${port}" --advertised-listener-url "tcp://127.0.0.1:${port}" \
   --storage-engine memory://tansu/ >/dev/null 2>&1 &
 broker=$!
@@ -42,22 +46,49 @@ echo "producing ${events} encounters to ${partitions} partitions ..."
   --kafka-config batch.num.messages=1 2>&1 | sed -n 1p
 
 metric() { curl -s "http://127.0.0.1:${admin}/metrics" | awk -v name="$1" '$1 ~ "^"name {s += $2} END {print s + 0}'; }
-"$bin" run --brokers "127.0.0.1:${port}" --admin-addr "127.0.0.1:${admin}" --log-format json \
-  --kafka-config consumer.session.timeout.ms=6000 2>/dev/null &
-service=$!
-first=""
-while :; do
-  done_count=$(( $(metric traction_screen_outcomes_total) + $(metric traction_screen_dead_letters_total) ))
-  now=$(date +%s.%N)
-  if [ -z "$first" ] && [ "$done_count" -gt 0 ]; then first=$now; fi
-  [ "$done_count" -ge "$events" ] && break
-  sleep 0.1
+
+# measure NAME FLAGS...: screens the backlog with a fresh group; prints one line, and
+# appends events/s to the file of mode NAME.
+measure() {
+  local name=$1; shift
+  admin=$(free_port)
+  "$bin" run --brokers "127.0.0.1:${port}" --admin-addr "127.0.0.1:${admin}" --log-format json \
+    --kafka-config consumer.session.timeout.ms=6000 "$@" 2>/dev/null &
+  service=$!
+  local first="" now done_count
+  while :; do
+    done_count=$(( $(metric traction_screen_outcomes_total) + $(metric traction_screen_dead_letters_total) ))
+    now=$(date +%s.%N)
+    if [ -z "$first" ] && [ "$done_count" -gt 0 ]; then first=$now; fi
+    [ "$done_count" -ge "$events" ] && break
+    sleep 0.1
+  done
+  local seconds rate latency screen peak cpu
+  seconds=$(echo "$now - $first" | bc -l)
+  rate=$(echo "$events / $seconds" | bc -l)
+  latency=$(echo "$(metric traction_screen_processing_seconds_sum) / $(metric traction_screen_processing_seconds_count) * 1000" | bc -l)
+  screen=$(echo "$(metric traction_screen_screen_seconds_sum) / $(metric traction_screen_screen_seconds_count) * 1000000" | bc -l)
+  peak=$(awk '/^VmHWM:/ {print $2 / 1024}' "/proc/${service}/status")
+  cpu=$(awk -v tick="$(getconf CLK_TCK)" '{print ($14 + $15) / tick}' "/proc/${service}/stat")
+  printf '%s: screened %d events in %.2f s: %.0f events/s; mean consume -> acknowledged %.1f ms; mean rule evaluation %.2f µs; peak resident memory %.0f MiB, CPU time %.1f s\n' \
+    "$name" "$events" "$seconds" "$rate" "$latency" "$screen" "$peak" "$cpu"
+  echo "$rate" >>"$results/$name"
+  kill "$service"; wait "$service" 2>/dev/null || true
+  service=""
+}
+
+results=$(mktemp -d)
+for run in $(seq 1 "${RUNS:-1}"); do
+  for mode in ${MODES:-history}; do
+    case $mode in
+      history) measure history --group-id "load-history-$run" --history-topic "load-history-$run" ;;
+      no-history) measure no-history --group-id "load-plain-$run" --no-history ;;
+      *) echo "unknown mode $mode" >&2; exit 2 ;;
+    esac
+  done
 done
-seconds=$(echo "$now - $first" | bc -l)
-latency=$(echo "$(metric traction_screen_processing_seconds_sum) / $(metric traction_screen_processing_seconds_count) * 1000" | bc -l)
-screen=$(echo "$(metric traction_screen_screen_seconds_sum) / $(metric traction_screen_screen_seconds_count) * 1000000" | bc -l)
-printf 'screened %d events in %.2f s: %.0f events/s; mean consume -> acknowledged %.1f ms; mean rule evaluation %.2f µs\n' \
-  "$events" "$seconds" "$(echo "$events / $seconds" | bc -l)" "$latency" "$screen"
-peak=$(awk '/^VmHWM:/ {print $2 / 1024}' "/proc/${service}/status")
-cpu=$(awk -v tick="$(getconf CLK_TCK)" '{print ($14 + $15) / tick}' "/proc/${service}/stat")
-printf 'service: peak resident memory %.0f MiB, CPU time %.1f s\n' "$peak" "$cpu"
+for mode in ${MODES:-history}; do
+  printf '%s: median %.0f events/s over %d runs\n' "$mode" \
+    "$(sort -g "$results/$mode" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')" \
+    "$(wc -l <"$results/$mode")"
+done

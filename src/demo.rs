@@ -33,6 +33,9 @@ const OUTPUT: &str = "screening-outcomes";
 const DLQ: &str = "encounters-dlq";
 const ALERTS: &str = "screening-alerts";
 const GROUP: &str = "traction-screen-demo";
+/// The service's default history changelog for [`GROUP`] (the mock cluster has no admin
+/// API to create it at start-up).
+const HISTORY: &str = "traction-screen-demo-history";
 /// One message in this many is a poison message, to show dead-lettering.
 const POISON_EVERY: u64 = 500;
 
@@ -87,6 +90,7 @@ fn start_cluster(partitions: i32) -> anyhow::Result<MockCluster<'static, Default
         (OUTPUT, partitions),
         (DLQ, 1),
         (ALERTS, 1),
+        (HISTORY, partitions),
     ] {
         cluster
             .create_topic(topic, partitions, 1)

@@ -337,6 +337,11 @@ impl Metrics {
         rows
     }
 
+    /// Where the service's metrics are registered (for those of optional parts).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// The Prometheus text exposition of every metric.
     pub fn render(&self) -> String {
         TextEncoder::new()

@@ -14,6 +14,7 @@ use crate::config::{ADMIN_ADDR, ConfigError, RunSettings};
 use crate::metrics::Metrics;
 use crate::runtime::admin::{self, AdminListener, Health};
 use crate::runtime::consumer;
+use crate::runtime::history::Histories;
 use crate::runtime::registry::{RegistryClient, RegistrySchemas, STARTUP_PATIENCE, value_subject};
 use crate::runtime::shared::Shared;
 use crate::runtime::shutdown::{self, Shutdown};
@@ -101,13 +102,15 @@ impl Service {
             Arc::clone(&self.health),
             shutdown.clone(),
         ));
-        let shared = Arc::new(Shared::new(
+        let histories = Histories::new(&self.settings, self.metrics.registry());
+        let shared = Shared::new(
             Arc::clone(&self.metrics),
             Arc::clone(&self.health),
             shutdown.clone(),
             self.settings.topics.input.as_str().to_owned(),
             self.settings.tuning.drain_timeout,
-        ));
+        );
+        let shared = Arc::new(shared.with_histories(histories));
         let settings = Arc::clone(&self.settings);
         // Writer schemas come from the registry, asked until it answers or this run stops.
         let pipeline = Arc::new(match self.registry {

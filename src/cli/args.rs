@@ -129,6 +129,19 @@ pub struct RunArgs {
         value_name = "FILE"
     )]
     pub rule_pack: Option<PathBuf>,
+    /// Changelog topic of the per-partition history (compacted; created at start-up when
+    /// absent) [default: GROUP-ID-history].
+    #[arg(
+        long,
+        env = "TRACTION_SCREEN_HISTORY_TOPIC",
+        hide_env = true,
+        value_name = "NAME"
+    )]
+    pub history_topic: Option<String>,
+    /// Screen each encounter alone: no history, no changelog (the history rules TR-050…TR-054
+    /// do not run).
+    #[arg(long, env = "TRACTION_SCREEN_NO_HISTORY", hide_env = true, value_parser = true_or_false(), value_name = "true|false", num_args = 0..=1, default_missing_value = "true")]
+    pub no_history: Option<bool>,
     #[command(flatten)]
     pub tuning: TuningArgs,
 }

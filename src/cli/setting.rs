@@ -68,6 +68,8 @@ pub const DELIVERY: Setting = Setting("delivery");
 pub const TRANSACTIONAL_ID: Setting = Setting("transactional-id");
 pub const CONFIG: Setting = Setting("config");
 pub const RULE_PACK: Setting = Setting("rule-pack");
+pub const HISTORY_TOPIC: Setting = Setting("history-topic");
+pub const NO_HISTORY: Setting = Setting("no-history");
 pub const MAX_IN_FLIGHT: Setting = Setting("max-in-flight");
 pub const DRAIN_TIMEOUT: Setting = Setting("drain-timeout");
 pub const COMMIT_INTERVAL_MS: Setting = Setting("commit-interval-ms");
@@ -83,7 +85,7 @@ pub const PARTITIONS: Setting = Setting("partitions");
 pub const OUTPUT: Setting = Setting("output");
 pub const CODEC: Setting = Setting("codec");
 
-const ALL: [Setting; 31] = [
+const ALL: [Setting; 33] = [
     DELIVERY,
     TRANSACTIONAL_ID,
     BROKERS,
@@ -101,6 +103,8 @@ const ALL: [Setting; 31] = [
     STARTUP_TIMEOUT,
     CONFIG,
     RULE_PACK,
+    HISTORY_TOPIC,
+    NO_HISTORY,
     MAX_IN_FLIGHT,
     DRAIN_TIMEOUT,
     COMMIT_INTERVAL_MS,

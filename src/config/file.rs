@@ -36,6 +36,8 @@ pub struct ConfigFile {
     pub(super) transactional_id: Option<FileValue<String>>,
     pub(super) startup_timeout: Option<FileValue<u64>>,
     pub(super) rule_pack: Option<FileValue<PathBuf>>,
+    pub(super) history_topic: Option<FileValue<String>>,
+    pub(super) no_history: Option<FileValue<bool>>,
     pub(super) max_in_flight: Option<FileValue<u64>>,
     pub(super) drain_timeout: Option<FileValue<u64>>,
     pub(super) commit_interval_ms: Option<FileValue<u64>>,

@@ -37,7 +37,9 @@ use std::time::Duration;
 
 use traction_screen_core::codec::{InputFormat, OutputFormat};
 
-pub use crate::cli::setting::{ADMIN_ADDR, ALERTS_TOPIC, DLQ_TOPIC, INPUT_TOPIC, OUTPUT_TOPIC};
+pub use crate::cli::setting::{
+    ADMIN_ADDR, ALERTS_TOPIC, DLQ_TOPIC, HISTORY_TOPIC, INPUT_TOPIC, OUTPUT_TOPIC,
+};
 pub use error::ConfigError;
 pub use file::ConfigFile;
 pub use generate_file::{FileFormat, GenerateFileSettings, GenerateTarget};
@@ -102,6 +104,8 @@ pub struct Topics {
     pub output: TopicName,
     pub dlq: TopicName,
     pub alerts: Option<TopicName>,
+    /// The history changelog (`--history-topic`); `None` with `--no-history`.
+    pub history: Option<TopicName>,
 }
 
 /// Knobs of the in-process pipeline, shared by `run` and `demo`. Durations are never zero.
@@ -198,7 +202,7 @@ impl RunSettings {
         let brokers = r.brokers(brokers)?;
         let group_id = r.pick(&args.group_id, |f| &f.group_id);
         let group_id = r.or_default(GROUP_ID, group_id, "traction-screen".into(), non_empty)?;
-        let topics = r.topics(args)?;
+        let topics = r.topics(args, &group_id)?;
         let url = r.pick(&args.schema_registry_url, |f| &f.schema_registry_url);
         let schema_registry_url = r.registry_url(url)?;
         let has_registry = schema_registry_url.is_some();

@@ -106,17 +106,28 @@ impl<'a> Resolver<'a> {
         self.or_default(ADMIN_ADDR, raw, DEFAULT_ADMIN_ADDR.into(), socket_addr)
     }
 
-    pub(super) fn topics(&self, args: &RunArgs) -> Result<Topics, ConfigError> {
+    /// The topics of `run`; the history changelog's default name is `<group_id>-history`.
+    pub(super) fn topics(&self, args: &RunArgs, group_id: &str) -> Result<Topics, ConfigError> {
         let name = |name: String| TopicName::parse(&name);
         let input = self.pick(&args.input_topic, |f| &f.input_topic);
         let output = self.pick(&args.output_topic, |f| &f.output_topic);
         let dlq = self.pick(&args.dlq_topic, |f| &f.dlq_topic);
         let alerts = self.pick(&args.alerts_topic, |f| &f.alerts_topic);
+        let no_history = self.pick(&args.no_history, |f| &f.no_history);
+        let history = match self.or_default(NO_HISTORY, no_history, false, Ok)? {
+            true => None,
+            false => {
+                let history = self.pick(&args.history_topic, |f| &f.history_topic);
+                let default = format!("{group_id}-history");
+                Some(self.or_default(HISTORY_TOPIC, history, default, name)?)
+            }
+        };
         let topics = Topics {
             input: self.or_default(INPUT_TOPIC, input, "encounters".into(), name)?,
             output: self.or_default(OUTPUT_TOPIC, output, "screening-outcomes".into(), name)?,
             dlq: self.or_default(DLQ_TOPIC, dlq, "encounters-dlq".into(), name)?,
             alerts: self.optional(ALERTS_TOPIC, alerts, name)?,
+            history,
         };
         // Each role is checked against the roles before it, so the error names the setting
         // of lower standing.
@@ -125,6 +136,7 @@ impl<'a> Resolver<'a> {
             (OUTPUT_TOPIC, Some(&topics.output)),
             (DLQ_TOPIC, Some(&topics.dlq)),
             (ALERTS_TOPIC, topics.alerts.as_ref()),
+            (HISTORY_TOPIC, topics.history.as_ref()),
         ];
         for (i, (setting, topic)) in roles.iter().enumerate() {
             let Some(topic) = topic else { continue };

@@ -1,9 +1,9 @@
 //! Admin HTTP server: `/metrics` (Prometheus text), `/healthz` (process up), `/readyz`
-//! (partitions assigned and a broker reachable).
+//! (partitions assigned, none restoring its history, and a broker reachable).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::extract::State;
@@ -19,6 +19,8 @@ use crate::metrics::Metrics;
 pub struct Health {
     assigned_partitions: AtomicUsize,
     broker_up: AtomicBool,
+    /// Partitions whose history is being restored.
+    restoring: AtomicIsize,
 }
 
 impl Health {
@@ -43,8 +45,19 @@ impl Health {
         self.broker_up.swap(false, Ordering::Relaxed)
     }
 
+    /// `delta` more (or fewer) partitions are restoring their history.
+    pub fn restoring(&self, delta: isize) {
+        self.restoring.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    pub fn restoring_partitions(&self) -> isize {
+        self.restoring.load(Ordering::Relaxed)
+    }
+
     pub fn is_ready(&self) -> bool {
-        self.assigned_partitions() > 0 && self.broker_up.load(Ordering::Relaxed)
+        self.assigned_partitions() > 0
+            && self.broker_up.load(Ordering::Relaxed)
+            && self.restoring_partitions() == 0
     }
 }
 
@@ -109,9 +122,10 @@ async fn metrics_text(State(state): State<AdminState>) -> impl IntoResponse {
 async fn readiness(State(state): State<AdminState>) -> impl IntoResponse {
     let health = &state.health;
     let body = format!(
-        "assigned_partitions {}\nbroker_reachable {}\n",
+        "assigned_partitions {}\nbroker_reachable {}\nrestoring_partitions {}\n",
         health.assigned_partitions(),
-        health.broker_up.load(Ordering::Relaxed)
+        health.broker_up.load(Ordering::Relaxed),
+        health.restoring_partitions()
     );
     let status = if health.is_ready() {
         StatusCode::OK
@@ -119,4 +133,23 @@ async fn readiness(State(state): State<AdminState>) -> impl IntoResponse {
         StatusCode::SERVICE_UNAVAILABLE
     };
     (status, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partition_restoring_its_history_keeps_the_service_unready_until_done() {
+        let health = Health::new();
+        health.set_assigned_partitions(2);
+        health.set_broker_up(true);
+        assert!(health.is_ready());
+        health.restoring(2);
+        assert!(!health.is_ready());
+        health.restoring(-1);
+        assert!(!health.is_ready(), "one partition is still restoring");
+        health.restoring(-1);
+        assert!(health.is_ready());
+    }
 }

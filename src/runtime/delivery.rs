@@ -112,6 +112,9 @@ pub fn base_record<'a>(
     if let Some(headers) = record.headers {
         base = base.headers(headers);
     }
+    if let Some(partition) = record.partition {
+        base = base.partition(partition);
+    }
     base
 }
 
@@ -134,6 +137,7 @@ pub fn shortened<'a>(
     }
     Some(Record {
         topic,
+        partition: None,
         key,
         payload: None,
         headers: Some(dead_letter::value_omitted(headers)?),
@@ -197,12 +201,12 @@ impl ProducerContext for ProducerCtx {
                 );
             }
             // Exactly-once: the transaction fails to commit, is aborted and rewound.
-            Err((error, _)) if self.shared.transactions.get().is_some() => {
-                self.shared.metrics.produce_error();
+            Err((error, message)) if self.shared.transactions.get().is_some() => {
+                self.shared.produce_error(message.topic());
                 warn!(%error, "a record was not delivered: its transaction will be aborted");
             }
             Err((error, message)) => {
-                self.shared.metrics.produce_error();
+                self.shared.produce_error(message.topic());
                 self.shared.shutdown.fail(format!(
                     "cannot deliver to topic {}: {error}",
                     message.topic()

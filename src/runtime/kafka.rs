@@ -256,6 +256,10 @@ impl ConsumerContext for ConsumerCtx {
     fn post_rebalance(&self, _consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         match rebalance {
             Rebalance::Assign(list) => {
+                if let Some(histories) = &self.shared.histories {
+                    let partitions: Vec<Partition> = partitions_of(list).collect();
+                    histories.restore(&partitions, &self.shared);
+                }
                 let assigned = self.shared.ledger.assign(partitions_of(list));
                 self.shared.health.set_assigned_partitions(assigned);
                 info!(partitions = list.count(), assigned, "partitions assigned");
@@ -316,6 +320,9 @@ impl ConsumerCtx {
             shared.shutdown.fail(cause);
         }
         let positions = shared.ledger.revoke(&partitions);
+        if let Some(histories) = &shared.histories {
+            histories.forget(&partitions);
+        }
         for partition in &partitions {
             shared
                 .metrics

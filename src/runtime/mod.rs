@@ -4,6 +4,7 @@ pub mod admin;
 pub mod consumer;
 pub mod dead_letter;
 pub mod delivery;
+pub mod history;
 pub mod kafka;
 pub mod ledger;
 pub mod panic_probe;

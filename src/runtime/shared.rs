@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use super::admin::Health;
+use super::history::Histories;
 use super::kafka::BrokerErrors;
 use super::ledger::Ledger;
 use super::shutdown::Shutdown;
@@ -23,6 +24,8 @@ pub struct Shared {
     pub broker_errors: BrokerErrors,
     /// Set once the producer is transactional (`--delivery exactly-once`).
     pub transactions: OnceLock<Transactions>,
+    /// The assigned partitions' histories; `None` with `--no-history`.
+    pub histories: Option<Histories>,
 }
 
 impl Shared {
@@ -42,6 +45,23 @@ impl Shared {
             drain_timeout,
             broker_errors: BrokerErrors::default(),
             transactions: OnceLock::new(),
+            histories: None,
+        }
+    }
+
+    /// Keeps history per partition (see [`Histories`]).
+    pub fn with_histories(self, histories: Option<Histories>) -> Self {
+        Self { histories, ..self }
+    }
+
+    /// Counts a record the producer could not send or deliver to `topic` (a changelog
+    /// record also as a history write error).
+    pub fn produce_error(&self, topic: &str) {
+        self.metrics.produce_error();
+        if let Some(histories) = &self.histories
+            && topic == histories.topic()
+        {
+            histories.metrics.write_error();
         }
     }
 }

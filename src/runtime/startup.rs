@@ -11,6 +11,7 @@ use rdkafka::client::{Client, ClientContext};
 use rdkafka::metadata::Metadata;
 
 use super::delivery::ProducerCtx;
+use super::history;
 use super::kafka::ConsumerCtx;
 use super::shared::Shared;
 use crate::config::{ALERTS_TOPIC, ConfigError, DLQ_TOPIC, INPUT_TOPIC, OUTPUT_TOPIC, RunSettings};
@@ -18,7 +19,7 @@ use crate::config::{ALERTS_TOPIC, ConfigError, DLQ_TOPIC, INPUT_TOPIC, OUTPUT_TO
 /// Waits (at most `startup_timeout`) for the brokers to describe the topics, and fails fast
 /// when they do not answer or a topic is missing; a missing topic is a configuration error
 /// naming its setting. The producer's metadata request lets a broker that auto-creates
-/// topics create the output ones. `Ok(false)`: a stop was asked for meanwhile.
+/// topics create the output ones. The history changelog is created here when absent. `Ok(false)`: a stop was asked for meanwhile.
 pub(super) fn check_topics(
     consumer: &Client<ConsumerCtx>,
     producer: &Client<ProducerCtx>,
@@ -27,12 +28,7 @@ pub(super) fn check_topics(
 ) -> anyhow::Result<bool> {
     let started = Instant::now();
     let deadline = started + settings.startup_timeout;
-    let exists = |metadata: Metadata| {
-        metadata
-            .topics()
-            .first()
-            .is_some_and(|t| t.error().is_none() && !t.partitions().is_empty())
-    };
+    let exists = |metadata: &Metadata| partition_count(metadata).is_some();
     let topics = &settings.topics;
     let Some(input) = metadata(consumer, topics.input.as_str(), deadline, shared) else {
         return not_started(settings, shared, started.elapsed());
@@ -40,10 +36,11 @@ pub(super) fn check_topics(
     // A broker answered (statistics keep this current from now on).
     shared.broker_errors.answered();
     shared.health.set_broker_up(true);
-    if !exists(input) {
+    if !exists(&input) {
         let problem = format!("topic {} does not exist", topics.input);
         return Err(ConfigError::refused(INPUT_TOPIC, problem).into());
     }
+    let input_partitions = partition_count(&input).unwrap_or_default();
     let outputs = [
         (OUTPUT_TOPIC, Some(&topics.output)),
         (DLQ_TOPIC, Some(&topics.dlq)),
@@ -54,12 +51,30 @@ pub(super) fn check_topics(
         let Some(metadata) = metadata(producer, topic.as_str(), deadline, shared) else {
             return not_started(settings, shared, started.elapsed());
         };
-        if !exists(metadata) {
+        if !exists(&metadata) {
             let problem = format!("topic {topic} does not exist and the brokers did not create it");
             return Err(ConfigError::refused(setting, problem).into());
         }
     }
+    if let Some(topic) = &topics.history {
+        // Asked by the consumer, which never makes a broker auto-create a topic: a changelog
+        // must be created compacted, with the input's partition count.
+        let Some(metadata) = metadata(consumer, topic.as_str(), deadline, shared) else {
+            return not_started(settings, shared, started.elapsed());
+        };
+        let found = partition_count(&metadata);
+        history::ensure_topic(settings, topic.as_str(), found, input_partitions, deadline)?;
+    }
     Ok(true)
+}
+
+/// The partition count of the one topic `metadata` describes; `None` when it does not exist.
+fn partition_count(metadata: &Metadata) -> Option<usize> {
+    metadata
+        .topics()
+        .first()
+        .filter(|t| t.error().is_none() && !t.partitions().is_empty())
+        .map(|t| t.partitions().len())
 }
 
 /// `topic`'s metadata, asked for in rounds of at most a second until `deadline`, so that a

@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use tracing::{error, info_span, warn};
 use traction_screen_core::domain::Timestamp;
+use traction_screen_core::history::History;
 use traction_screen_core::pipeline::{Pipeline, Processed};
 
 use super::delivery::{self, Pending, ServiceProducer, base_record};
@@ -103,12 +104,35 @@ impl Worker {
         )
         .entered();
         let now = Timestamp::now();
-        let processed = contained(|| self.process(&message, now));
+        let partition_history = match &self.shared.histories {
+            Some(histories) => match histories.get(&message.partition) {
+                Some(history) => Some(history),
+                // Revoked, or its restore failed: abandoned (the claim is dropped unsettled),
+                // never screened without its history.
+                None => return,
+            },
+            None => None,
+        };
+        let mut history = partition_history.as_ref().map(|h| h.lock());
+        let processed = contained(|| self.process(&message, history.as_deref_mut(), now));
         let batch = processed.as_ref().and_then(|processed| {
             self.observe(processed, &message);
-            let pipeline = &self.pipeline;
-            contained(|| records_for(processed, &message, &self.topics, pipeline, buffers, now))
+            let (pipeline, history) = (&self.pipeline, history.as_deref());
+            contained(|| {
+                records_for(
+                    processed,
+                    &message,
+                    &self.topics,
+                    pipeline,
+                    buffers,
+                    now,
+                    history,
+                )
+            })
         });
+        if let (Some(partition), Some(history)) = (&partition_history, history) {
+            partition.observe(&history);
+        }
         let batch = match batch {
             Some(Ok(Some(batch))) => batch,
             // Abandoned: the claim is dropped unsettled, so the offset stays uncommitted.
@@ -140,9 +164,24 @@ impl Worker {
         drop(permit);
     }
 
-    fn process(&self, message: &Consumed, now: Timestamp) -> Processed {
+    /// Decodes and screens the message, against its partition's history when there is one
+    /// (its position there is its offset).
+    fn process(
+        &self,
+        message: &Consumed,
+        history: Option<&mut History>,
+        now: Timestamp,
+    ) -> Processed {
         let payload = message.payload.as_deref().unwrap_or_default();
-        let processed = self.pipeline.process(payload, now, Some(message.source()));
+        let source = Some(message.source());
+        let processed = match history {
+            Some(history) => {
+                let position = u64::try_from(message.offset).unwrap_or_default();
+                self.pipeline
+                    .process_in(payload, history, position, now, source)
+            }
+            None => self.pipeline.process(payload, now, source),
+        };
         panic_probe::check(&processed);
         processed
     }
@@ -191,12 +230,12 @@ impl Worker {
                 shorter.is_some_and(|record| self.send(record, pending))
             }
             Err(error) if self.shared.transactions.get().is_some() && !is_fatal(&error) => {
-                self.shared.metrics.produce_error();
+                self.shared.produce_error(topic);
                 warn!(%error, "cannot produce: the transaction will be aborted");
                 false
             }
             Err(error) => {
-                self.shared.metrics.produce_error();
+                self.shared.produce_error(topic);
                 self.shared
                     .shutdown
                     .fail(format!("cannot produce to topic {topic}: {error}"));

@@ -7,6 +7,7 @@ mod container;
 mod exactly_once;
 mod fixtures;
 mod fuzz_seeds;
+mod history;
 mod interop;
 mod outcome_evolution;
 mod phi;

@@ -35,14 +35,14 @@ pub(crate) const BIG_MESSAGES: [(&str, &str); 1] = [("message.max.bytes", "40000
 /// A crashed member stays in its group until its session times out (45 s by default), and
 /// the mock's coordinator waits about as long for members to rejoin after one leaves: the
 /// tests that change membership should not wait that long.
-const SHORT_SESSION: [&str; 4] = [
+pub(super) const SHORT_SESSION: [&str; 4] = [
     "--kafka-config",
     "consumer.session.timeout.ms=6000",
     "--kafka-config",
     "consumer.heartbeat.interval.ms=500",
 ];
 
-fn messages(inputs: &[Input]) -> Vec<Message> {
+pub(super) fn messages(inputs: &[Input]) -> Vec<Message> {
     inputs.iter().map(|input| input.message.clone()).collect()
 }
 
@@ -617,7 +617,7 @@ fn a_refused_offset_commit_is_retried_even_when_no_new_event_arrives() {
     ledger.check(&all_outcomes(brokers, &mut outputs), Duplicates::Forbidden);
 }
 
-fn ready(service: &Service) -> Result<Response, String> {
+pub(super) fn ready(service: &Service) -> Result<Response, String> {
     match http::get(service.admin_addr(), "/readyz") {
         Ok(response) if response.status == 200 => Ok(response),
         Ok(response) => Err(format!(
@@ -630,31 +630,45 @@ fn ready(service: &Service) -> Result<Response, String> {
     }
 }
 
+/// Two replicas screen `inputs`, fed at 300 per second; once 600 outcomes are out, one
+/// leaves (SIGTERM) and the other screens the rest; `staying` then looks at the remaining
+/// replica before it stops. Returns where the inputs landed and what `staying` returned.
+pub(super) fn a_replica_leaves<T>(
+    brokers: &str,
+    inputs: &[Input],
+    outputs: &mut TopicReader,
+    staying: impl FnOnce(&Service) -> T,
+) -> (Vec<Placed>, T) {
+    let feeder = feed_in_background(brokers, inputs, 300);
+    // The mock coordinator waits a session timeout (less a second) for members to rejoin
+    // after one leaves, whoever is left: keep that wait short.
+    let leaving = Service::run("leaving", brokers, GROUP, &SHORT_SESSION);
+    let remaining = Service::run("staying", brokers, GROUP, &SHORT_SESSION);
+    let both = [&leaving, &remaining];
+    wait_until("both replicas to own partitions", &both, || {
+        ready(&leaving)?;
+        ready(&remaining)
+    });
+    wait_for_outcomes(outputs, 600, &both);
+    leaving.stop();
+    let placed = placed_after(feeder);
+    let ledger = Ledger::new(INPUT, inputs, &placed);
+    wait_until_screened(&ledger, outputs, &[&remaining]);
+    let looked = staying(&remaining);
+    remaining.stop();
+    (placed, looked)
+}
+
 #[test]
 fn a_replica_leaving_the_group_hands_its_partitions_over_without_losing_events() {
     let kafka = MockKafka::with_service_topics(6);
     let brokers = kafka.brokers();
     let inputs = events::encounters(9, 2400);
     let mut outputs = TopicReader::new(brokers, OUTPUT, &[]);
-    let feeder = feed_in_background(brokers, &inputs, 300);
-
-    // The mock coordinator waits a session timeout (less a second) for members to rejoin
-    // after one leaves, whoever is left: keep that wait short.
-    let leaving = Service::run("leaving", brokers, GROUP, &SHORT_SESSION);
-    let staying = Service::run("staying", brokers, GROUP, &SHORT_SESSION);
-    let both = [&leaving, &staying];
-    wait_until("both replicas to own partitions", &both, || {
-        ready(&leaving)?;
-        ready(&staying)
-    });
-    wait_for_outcomes(&mut outputs, 600, &both);
-    leaving.stop();
-    let placed = placed_after(feeder);
-    let ledger = Ledger::new(INPUT, &inputs, &placed);
     // Committed offsets are checked once the last replica stopped: commits refused during
     // the rebalance are the subject of their own test.
-    wait_until_screened(&ledger, &mut outputs, &[&staying]);
-    staying.stop();
+    let (placed, ()) = a_replica_leaves(brokers, &inputs, &mut outputs, |_| ());
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
 
     let published = all_outcomes(brokers, &mut outputs);
     let counts = ledger.check(&published, Duplicates::Allowed);
@@ -666,8 +680,8 @@ fn a_replica_leaving_the_group_hands_its_partitions_over_without_losing_events()
     );
 }
 
-/// The §6 metric names; histograms appear as their `_count` series.
-const CONTRACT_METRICS: [&str; 9] = [
+/// The §6 metric names (with history); histograms appear as their `_count` series.
+const CONTRACT_METRICS: [&str; 14] = [
     "traction_screen_events_consumed_total",
     "traction_screen_outcomes_total",
     "traction_screen_findings_total",
@@ -677,6 +691,11 @@ const CONTRACT_METRICS: [&str; 9] = [
     "traction_screen_consumer_lag",
     "traction_screen_in_flight",
     "traction_screen_rule_pack_info",
+    "traction_screen_history_patients",
+    "traction_screen_history_claim_versions",
+    "traction_screen_history_restore_seconds_count",
+    "traction_screen_history_restored_records_total",
+    "traction_screen_history_write_errors_total",
 ];
 
 pub(crate) fn metric_samples(service: &Service) -> Result<BTreeMap<String, f64>, String> {
@@ -772,7 +791,7 @@ fn admin_endpoints_report_health_readiness_and_counts_that_match_the_stream() {
     let readiness = wait_until("/readyz", &[&service], || ready(&service));
     assert_eq!(
         readiness.body,
-        "assigned_partitions 4\nbroker_reachable true\n"
+        "assigned_partitions 4\nbroker_reachable true\nrestoring_partitions 0\n"
     );
     wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
     let samples = wait_for_zero_lag(&service, 4);

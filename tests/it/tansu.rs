@@ -32,8 +32,10 @@ use crate::support::outcomes::{Duplicates, Ledger, decode_all};
 use crate::support::prometheus::Prometheus;
 use crate::support::wait_until;
 
+mod history;
+
 /// One record per batch: see the module header.
-const PRODUCER: &[(&str, &str)] = &[("batch.num.messages", "1"), ("linger.ms", "0")];
+pub(super) const PRODUCER: &[(&str, &str)] = &[("batch.num.messages", "1"), ("linger.ms", "0")];
 
 /// A variable scripts/tansu-tier.sh sets; a test of this tier cannot run without it.
 fn set_by_the_tier(var: &str, why: &str) -> String {
@@ -43,7 +45,7 @@ fn set_by_the_tier(var: &str, why: &str) -> String {
         .unwrap_or_else(|| panic!("{var} is not set ({why})"))
 }
 
-fn broker() -> String {
+pub(super) fn broker() -> String {
     set_by_the_tier("TANSU_BROKERS", "scripts/tansu-tier.sh runs this tier")
 }
 
@@ -53,14 +55,16 @@ fn prometheus_bin() -> String {
 }
 
 /// Topic and group names of their own for each test.
-struct Names {
+pub(super) struct Names {
     input: String,
     output: String,
     dlq: String,
+    /// Not created by the tests: the service creates it.
+    history: String,
     group: String,
 }
 
-fn names(test: &str) -> Names {
+pub(super) fn names(test: &str) -> Names {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let suffix = format!(
         "{}-{}-{}",
@@ -72,12 +76,13 @@ fn names(test: &str) -> Names {
         input: format!("encounters-{suffix}"),
         output: format!("outcomes-{suffix}"),
         dlq: format!("dlq-{suffix}"),
+        history: format!("history-{suffix}"),
         group: format!("group-{suffix}"),
     }
 }
 
 /// Creates topics with tansu's own CLI (`TANSU_BIN`, default `tansu`).
-fn create_topics(brokers: &str, topics: &[(&str, u32)]) {
+pub(super) fn create_topics(brokers: &str, topics: &[(&str, u32)]) {
     let tansu = std::env::var("TANSU_BIN").unwrap_or_else(|_| "tansu".to_owned());
     for (topic, partitions) in topics {
         let status = Command::new(&tansu)
@@ -107,7 +112,7 @@ fn json_encounters(seed: u64, count: usize) -> Vec<Input> {
         .collect()
 }
 
-fn messages(inputs: &[Input]) -> Vec<Message> {
+pub(super) fn messages(inputs: &[Input]) -> Vec<Message> {
     inputs.iter().map(|input| input.message.clone()).collect()
 }
 
@@ -121,7 +126,11 @@ fn produced_ends(placed: &[Placed]) -> BTreeMap<i32, Option<i64>> {
     ends
 }
 
-fn committed_reached(brokers: &str, names: &Names, placed: &[Placed]) -> Result<(), String> {
+pub(super) fn committed_reached(
+    brokers: &str,
+    names: &Names,
+    placed: &[Placed],
+) -> Result<(), String> {
     let committed = Offsets::new(brokers, &names.group).committed(&names.input);
     let want = produced_ends(placed);
     let reached = want
@@ -134,7 +143,7 @@ fn committed_reached(brokers: &str, names: &Names, placed: &[Placed]) -> Result<
     }
 }
 
-fn service(name: &str, brokers: &str, names: &Names, extra: &[&str]) -> Service {
+pub(super) fn service(name: &str, brokers: &str, names: &Names, extra: &[&str]) -> Service {
     let mut args = vec![
         "--input-topic",
         &names.input,
@@ -142,6 +151,8 @@ fn service(name: &str, brokers: &str, names: &Names, extra: &[&str]) -> Service 
         &names.output,
         "--dlq-topic",
         &names.dlq,
+        "--history-topic",
+        &names.history,
         "--kafka-config",
         "consumer.session.timeout.ms=6000",
     ];

@@ -54,7 +54,8 @@ fn an_unknown_file_key_is_an_error_naming_the_key_and_line_and_the_keys_there_ar
     let keys = "expected one of `brokers`, `group_id`, `input_topic`, `output_topic`, \
                 `dlq_topic`, `alerts_topic`, `input_format`, `output_format`, \
                 `schema_registry_url`, `admin_addr`, `kafka_config`, `producer_idempotence`, \
-                `delivery`, `transactional_id`, `startup_timeout`, `rule_pack`, `max_in_flight`, `drain_timeout`, \
+                `delivery`, `transactional_id`, `startup_timeout`, `rule_pack`, `history_topic`, \
+                `no_history`, `max_in_flight`, `drain_timeout`, \
                 `commit_interval_ms`, `workers`, `log_format`";
     assert_eq!(
         file_error("brokers = 'k:9092'\n\nmax_inflight = 5\n"),

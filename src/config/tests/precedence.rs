@@ -43,6 +43,7 @@ fn the_file_beats_the_defaults() {
         output: topic("out"),
         dlq: topic("dead"),
         alerts: Some(topic("alerts")),
+        history: Some(topic("from-file-history")),
     };
     assert_eq!(settings.topics, expected_topics);
     assert_eq!(settings.input_format, InputFormat::Json);
@@ -69,6 +70,7 @@ fn run_defaults_apply_when_no_layer_sets_a_setting() {
         output: topic("screening-outcomes"),
         dlq: topic("encounters-dlq"),
         alerts: None,
+        history: Some(topic("traction-screen-history")),
     };
     assert_eq!(settings.topics, expected_topics);
     assert_eq!(settings.input_format, InputFormat::Auto);
@@ -193,5 +195,25 @@ fn an_unreadable_config_file_is_an_error_naming_it() {
             "cannot read --config /nonexistent/config.toml: No such file or directory (os error 2)"
                 .to_owned()
         )
+    );
+}
+
+#[test]
+fn the_history_topic_comes_from_its_flag_its_variable_or_the_file_and_no_history_unsets_it() {
+    let flag = run_ok(&["--brokers", "k:9092", "--history-topic", "state"], None);
+    assert_eq!(flag.topics.history, Some(topic("state")));
+    let file = run_ok(&BROKERS_FLAG, Some("history_topic = 'kept'\n"));
+    assert_eq!(file.topics.history, Some(topic("kept")));
+    let off = run_ok(&["--brokers", "k:9092", "--no-history"], None);
+    assert_eq!(off.topics.history, None);
+    let off_in_file = run_ok(&BROKERS_FLAG, Some("no_history = true\n"));
+    assert_eq!(off_in_file.topics.history, None);
+    let flag_beats_file = run_ok(
+        &["--brokers", "k:9092", "--no-history", "false"],
+        Some("no_history = true\n"),
+    );
+    assert_eq!(
+        flag_beats_file.topics.history,
+        Some(topic("traction-screen-history"))
     );
 }

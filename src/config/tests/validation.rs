@@ -111,7 +111,7 @@ fn a_249_character_topic_name_is_valid() {
 
 #[test]
 fn no_topic_plays_two_roles() {
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (
             &words("--output-topic encounters"),
             r#"invalid --output-topic (TRACTION_SCREEN_OUTPUT_TOPIC): "encounters" is also the --input-topic"#,
@@ -127,6 +127,10 @@ fn no_topic_plays_two_roles() {
         (
             &words("--alerts-topic encounters-dlq"),
             r#"invalid --alerts-topic (TRACTION_SCREEN_ALERTS_TOPIC): "encounters-dlq" is also the --dlq-topic"#,
+        ),
+        (
+            &words("--history-topic screening-outcomes"),
+            r#"invalid --history-topic (TRACTION_SCREEN_HISTORY_TOPIC): "screening-outcomes" is also the --output-topic"#,
         ),
     ];
     for (flags, expected) in cases {

@@ -10,10 +10,16 @@
 //! - Abandoned: nothing. Its offset is never committed, so it is processed again.
 //! - A message whose screening panicked ([`internal_error`]): a dead letter like a rejected
 //!   one, with reason `internal_error`.
+//! - History: with a history changelog topic, a screened event's records end with the
+//!   patient's history as it now stands (`History::encode_patient`) to the changelog's
+//!   partition of the same number as the input's, keyed by the patient id. It is one more
+//!   record of the message, so the input offset is committed only once it, too, was
+//!   acknowledged (and a transaction around the message's records holds it as well).
 
 use rdkafka::message::{Header, OwnedHeaders};
 use traction_screen_core::codec::EncodeError;
 use traction_screen_core::domain::{Outcome, Source, Timestamp};
+use traction_screen_core::history::History;
 use traction_screen_core::pipeline::{Pipeline, Processed};
 use traction_screen_core::rules::pack::alerts::CONDITION_HEADER;
 
@@ -47,6 +53,8 @@ impl Consumed {
 #[derive(Debug)]
 pub struct Record<'a> {
     pub topic: &'a str,
+    /// `None`: the producer's partitioner chooses by key.
+    pub partition: Option<i32>,
     pub key: Option<&'a [u8]>,
     pub payload: Option<&'a [u8]>,
     pub headers: Option<OwnedHeaders>,
@@ -57,6 +65,7 @@ pub struct Record<'a> {
 pub struct Buffers {
     outcome: Vec<u8>,
     alert: Vec<u8>,
+    history: Vec<u8>,
 }
 
 /// The records of one message, and what they stand for once all are acknowledged.
@@ -66,9 +75,10 @@ pub struct Batch<'a> {
     pub records: Vec<Record<'a>>,
 }
 
-/// The records to produce for `message`, processed as `processed`; `None` when it was
-/// abandoned. Outcomes are encoded into `buffers` (by the pipeline's encoder); `now` stamps
-/// a dead letter's `dlq.time`.
+/// The records to produce for `message`, processed as `processed` (against `history`, the
+/// partition's, when the service keeps one); `None` when it was abandoned. Outcomes are
+/// encoded into `buffers` (by the pipeline's encoder); `now` stamps a dead letter's
+/// `dlq.time`.
 pub fn records_for<'a>(
     processed: &'a Processed,
     message: &'a Consumed,
@@ -76,10 +86,29 @@ pub fn records_for<'a>(
     pipeline: &Pipeline,
     buffers: &'a mut Buffers,
     now: Timestamp,
+    history: Option<&History>,
 ) -> Result<Option<Batch<'a>>, EncodeError> {
     let batch = match processed {
         Processed::Screened(screened) => {
-            outcome_records(&screened.outcome, topics, pipeline, buffers)?
+            let Buffers {
+                outcome,
+                alert,
+                history: history_bytes,
+            } = buffers;
+            let mut batch = outcome_records(&screened.outcome, topics, pipeline, outcome, alert)?;
+            let changelog = topics.history.as_ref().zip(history);
+            if let Some((topic, history)) = changelog {
+                let patient_id = screened.outcome.patient_id.as_str();
+                history.encode_patient(patient_id, history_bytes);
+                batch.records.push(Record {
+                    topic: topic.as_str(),
+                    partition: Some(message.partition.partition),
+                    key: Some(patient_id.as_bytes()),
+                    payload: Some(&history_bytes[..]),
+                    headers: None,
+                });
+            }
+            batch
         }
         Processed::Rejected(error) => dead_letter(message, topics, &Why::from(error), now),
         Processed::Abandoned => return Ok(None),
@@ -111,6 +140,7 @@ fn dead_letter<'a>(
     let headers = dead_letter::headers(message.headers.as_ref(), why, &origin, now);
     let record = Record {
         topic: topics.dlq.as_str(),
+        partition: None,
         key: message.key.as_deref(),
         payload: message.payload.as_deref(),
         headers: Some(headers),
@@ -126,16 +156,14 @@ fn outcome_records<'a>(
     outcome: &'a Outcome,
     topics: &'a Topics,
     pipeline: &Pipeline,
-    buffers: &'a mut Buffers,
+    outcome_bytes: &'a mut Vec<u8>,
+    alert_bytes: &'a mut Vec<u8>,
 ) -> Result<Batch<'a>, EncodeError> {
-    let Buffers {
-        outcome: outcome_bytes,
-        alert: alert_bytes,
-    } = buffers;
     pipeline.encode(outcome, outcome_bytes)?;
     let key = Some(outcome.claim_id.as_bytes());
     let mut records = vec![Record {
         topic: topics.output.as_str(),
+        partition: None,
         key,
         payload: Some(&outcome_bytes[..]),
         headers: None,
@@ -154,6 +182,7 @@ fn outcome_records<'a>(
         pipeline.encode(&alerted, alert_bytes)?;
         records.push(Record {
             topic: topic.as_str(),
+            partition: None,
             key,
             payload: Some(&alert_bytes[..]),
             headers: Some(OwnedHeaders::new().insert(Header {

@@ -59,17 +59,19 @@ fn decide(
     message: &Consumed,
     alerts: Option<&str>,
 ) -> Option<(Produced, Vec<Sent>)> {
-    let topic = |name: &str| TopicName::parse(name).expect("a valid topic name");
-    let topics = Topics {
-        input: topic("encounters"),
-        output: topic("screening-outcomes"),
-        dlq: topic("encounters-dlq"),
-        alerts: alerts.map(topic),
-    };
+    let topics = topics(alerts, None);
     let pipeline = Pipeline::with_defaults();
     let mut buffers = Buffers::default();
-    let batch =
-        records_for(processed, message, &topics, &pipeline, &mut buffers, NOW).expect("encodes")?;
+    let batch = records_for(
+        processed,
+        message,
+        &topics,
+        &pipeline,
+        &mut buffers,
+        NOW,
+        None,
+    )
+    .expect("encodes")?;
     let sent = batch.records.iter().map(|record| {
         let headers = record.headers.as_ref().map_or_else(Vec::new, |headers| {
             (0..headers.count())
@@ -86,6 +88,21 @@ fn decide(
         )
     });
     Some((batch.produced, sent.collect()))
+}
+
+fn topic(name: &str) -> TopicName {
+    TopicName::parse(name).expect("a valid topic name")
+}
+
+/// The service's topics, with the alerts and history topics given.
+fn topics(alerts: Option<&str>, history: Option<&str>) -> Topics {
+    Topics {
+        input: topic("encounters"),
+        output: topic("screening-outcomes"),
+        dlq: topic("encounters-dlq"),
+        alerts: alerts.map(topic),
+        history: history.map(topic),
+    }
 }
 
 /// The outcome of a screened message.
@@ -223,4 +240,92 @@ fn an_abandoned_message_produces_nothing() {
         decide(&Processed::Abandoned, &message, Some("alerts")),
         None
     );
+}
+
+/// `message` screened against `history` at its offset, as the worker does.
+fn process_in(message: &Consumed, history: &mut History) -> Processed {
+    let payload = message.payload.as_deref().unwrap_or_default();
+    let position = message.offset as u64;
+    Pipeline::with_defaults().process_in(payload, history, position, NOW, Some(message.source()))
+}
+
+/// What [`records_for`] decides for `message` screened against `history`, with the history
+/// topic `screen-history`: each record's topic, partition, key and value.
+fn decide_with_history(message: &Consumed, history: &mut History) -> (Processed, Vec<Routed>) {
+    let processed = process_in(message, history);
+    let topics = topics(None, Some("screen-history"));
+    let pipeline = Pipeline::with_defaults();
+    let mut buffers = Buffers::default();
+    let batch = records_for(
+        &processed,
+        message,
+        &topics,
+        &pipeline,
+        &mut buffers,
+        NOW,
+        Some(history),
+    )
+    .expect("encodes")
+    .expect("records");
+    let bytes = |bytes: Option<&[u8]>| bytes.map(<[u8]>::to_vec);
+    let routed = batch
+        .records
+        .iter()
+        .map(|r| {
+            (
+                r.topic.to_owned(),
+                r.partition,
+                bytes(r.key),
+                bytes(r.payload),
+            )
+        })
+        .collect();
+    (processed, routed)
+}
+
+/// A record's topic, partition, key and value.
+type Routed = (String, Option<i32>, Option<Vec<u8>>, Option<Vec<u8>>);
+
+#[test]
+fn with_a_history_topic_a_screened_event_ends_with_its_patients_history_to_the_same_partition() {
+    let message = carrying(&clean_encounter());
+    let mut history = History::new();
+    let (processed, routed) = decide_with_history(&message, &mut history);
+    let outcome = outcome_of(&processed);
+    let mut value = Vec::new();
+    assert!(history.encode_patient(&outcome.patient_id, &mut value));
+    let changelog = (
+        "screen-history".to_owned(),
+        Some(3),
+        Some(outcome.patient_id.as_bytes().to_vec()),
+        Some(value.clone()),
+    );
+    let outcome_bytes = encoded(outcome);
+    let first = (
+        "screening-outcomes".to_owned(),
+        None,
+        Some(b"CLM-0001".to_vec()),
+        Some(outcome_bytes),
+    );
+    assert_eq!(
+        routed,
+        [first, changelog],
+        "the changelog record goes to the input's partition"
+    );
+    // Restoring that value gives a history that knows the event, at its offset.
+    let mut restored = History::new();
+    restored
+        .restore_patient(&outcome.patient_id, &value)
+        .expect("the value restores");
+    assert_eq!(restored.first_position(&outcome.event_id), Some(41));
+}
+
+#[test]
+fn a_dead_letter_writes_no_history_even_with_a_history_topic() {
+    let message = consumed(Some(b"pt-7"), Some(b"{not json"), None);
+    let mut history = History::new();
+    let (_, routed) = decide_with_history(&message, &mut history);
+    let topics: Vec<&str> = routed.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(topics, ["encounters-dlq"]);
+    assert_eq!(history.patients(), 0);
 }

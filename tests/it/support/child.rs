@@ -12,6 +12,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use super::PATIENCE;
+use super::cluster::HISTORY;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_traction-screen");
 
@@ -49,7 +50,8 @@ fn collect_lines(stream: impl Read + Send + 'static) -> (Arc<Mutex<Vec<String>>>
 impl Service {
     /// `traction-screen run` against `brokers` in consumer group `group`, with JSON logs
     /// (unless `extra` has a `--log-format`), a free admin port, short commit intervals and
-    /// drain bounds, then `extra` flags (later flags win).
+    /// drain bounds, the history changelog
+    /// [`HISTORY`] unless `extra` names one or none, then `extra` flags (later flags win).
     pub fn run(name: &str, brokers: &str, group: &str, extra: &[&str]) -> Self {
         Self::run_with_env(name, brokers, group, extra, &[])
     }
@@ -81,6 +83,10 @@ impl Service {
         ];
         if !extra.contains(&"--log-format") {
             args.extend(["--log-format", "json"]);
+        }
+        let history_set = |flag: &&str| matches!(*flag, "--history-topic" | "--no-history");
+        if !extra.iter().any(history_set) {
+            args.extend_from_slice(&["--history-topic", HISTORY]);
         }
         args.extend_from_slice(extra);
         Self::spawn_with_env(name, &args, admin_addr, env)

@@ -14,6 +14,8 @@ pub const INPUT: &str = "encounters";
 pub const OUTPUT: &str = "screening-outcomes";
 pub const DLQ: &str = "encounters-dlq";
 pub const ALERTS: &str = "screening-alerts";
+/// The history changelog the tests' services use (`Service::run` names it).
+pub const HISTORY: &str = "screening-history";
 
 pub struct MockKafka {
     cluster: MockCluster<'static, DefaultProducerContext>,
@@ -33,8 +35,8 @@ impl MockKafka {
         Self { cluster, brokers }
     }
 
-    /// The service's topics: `input_partitions` encounter partitions, as many outcome
-    /// partitions, one dead-letter and one alerts partition.
+    /// The service's topics: `input_partitions` encounter partitions, as many outcome and
+    /// history changelog partitions, one dead-letter and one alerts partition.
     pub fn with_service_topics(input_partitions: i32) -> Self {
         Self::start(
             1,
@@ -43,6 +45,7 @@ impl MockKafka {
                 (OUTPUT, input_partitions),
                 (DLQ, 1),
                 (ALERTS, 1),
+                (HISTORY, input_partitions),
             ],
         )
     }

@@ -1,7 +1,8 @@
 //! What the tests feed the service, and what it must make of it: seeded synthetic
 //! encounters in mixed wire formats and poison messages of every kind, each paired with
 //! its expected fate as the pure pipeline decides it (an outcome, or a dead letter with a
-//! reason). Also the decoding of published outcomes.
+//! reason; encounters screened against those before them, as `check` does). Also the
+//! decoding of published outcomes.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -9,6 +10,7 @@ use std::sync::LazyLock;
 use traction_screen::metrics::DEAD_LETTER_REASONS;
 use traction_screen_core::codec::{self, Encoder, OUTCOME_SCHEMA, OutputFormat, limits};
 use traction_screen_core::domain::{Encounter, Outcome, Timestamp, Verdict};
+use traction_screen_core::history::History;
 use traction_screen_core::pipeline::{Pipeline, Processed};
 use traction_screen_synth::Synth;
 use traction_screen_synth::poison_message;
@@ -87,24 +89,54 @@ pub fn expect(payload: &[u8]) -> Expect {
 /// `count` synthetic encounters of generator seed `seed`, keyed by patient id, written in
 /// turn as JSON and as single-object Avro.
 pub fn encounters(seed: u64, count: usize) -> Vec<Input> {
+    let generated = Synth::new(seed).take(count).map(|g| g.encounter);
+    inputs_in_order(generated.collect(), seed)
+}
+
+/// A cross-claim stream: `count` synthetic encounters of seed `seed`, each third followed
+/// by a second claim of its patient for the same dates of service, every other one by the
+/// same rendering provider (TR-050) or by another (TR-051).
+pub fn cross_claims(seed: u64, count: usize) -> Vec<Input> {
+    let mut events = Vec::new();
+    for (index, generated) in Synth::new(seed).take(count).enumerate() {
+        let event = generated.encounter;
+        if index % 3 == 2 {
+            let mut second = event.clone();
+            second.event_id = format!("{}-second", event.event_id);
+            second.claim_id = format!("{}-B", event.claim_id);
+            if index % 2 == 0 {
+                second.rendering_provider.npi = "1234567893".to_owned();
+            }
+            events.extend([event, second]);
+        } else {
+            events.push(event);
+        }
+    }
+    inputs_in_order(events, seed)
+}
+
+/// The encounters as inputs, written in turn as JSON and as single-object Avro, each
+/// expecting what `check` makes of it: screened against the encounters before it.
+fn inputs_in_order(encounters: Vec<Encounter>, seed: u64) -> Vec<Input> {
     let formats = [OutputFormat::Json, OutputFormat::AvroSingleObject];
-    Synth::new(seed)
-        .take(count)
+    let mut history = History::new();
+    encounters
+        .into_iter()
         .enumerate()
-        .map(|(index, generated)| {
+        .map(|(index, encounter)| {
             let mut payload = Vec::new();
             Encoder::new(formats[index % formats.len()], None)
                 .expect("no schema id needed")
-                .encode_encounter(&generated.encounter, &mut payload)
+                .encode_encounter(&encounter, &mut payload)
                 .expect("a generated encounter encodes");
-            let expect = expect(&payload);
+            let expect = expect_in(&payload, &mut history, index as u64);
             assert!(
                 matches!(expect, Expect::Outcome(_)),
                 "generated encounter {index} of seed {seed} does not decode: {expect:?}"
             );
             Input {
                 message: Message {
-                    key: Some(generated.encounter.patient_id.into_bytes()),
+                    key: Some(encounter.patient_id.into_bytes()),
                     payload: Some(payload),
                     headers: Vec::new(),
                 },
@@ -141,6 +173,16 @@ fn padded_json(encounter: &Encounter, size: usize) -> Vec<u8> {
     let payload = format!(r#"{{"padding":"{padding}",{}"#, &json[1..]).into_bytes();
     assert_eq!(payload.len(), size);
     payload
+}
+
+/// What the pure pipeline makes of a message value at `position` of a stream whose
+/// encounters so far are in `history`.
+fn expect_in(payload: &[u8], history: &mut History, position: u64) -> Expect {
+    match PIPELINE.process_in(payload, history, position, Timestamp(0), None) {
+        Processed::Screened(screened) => Expect::Outcome(Box::new(screened.outcome)),
+        Processed::Rejected(reject) => Expect::DeadLetter(reject.code()),
+        Processed::Abandoned => panic!("a pipeline without a schema source never abandons"),
+    }
 }
 
 /// Headers a producer may have set; a dead letter must carry them unchanged, in order,
