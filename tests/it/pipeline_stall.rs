@@ -18,7 +18,7 @@ use crate::pipeline::{
     wait_until_done,
 };
 use crate::support::child::Service;
-use crate::support::cluster::{ALERTS, DLQ, INPUT, MockKafka, OUTPUT};
+use crate::support::cluster::{ALERTS, DLQ, HISTORY, INPUT, MockKafka, OUTPUT};
 use crate::support::events::{self, Input};
 use crate::support::kafka::TopicReader;
 use crate::support::outcomes::{Duplicates, Ledger};
@@ -56,6 +56,7 @@ fn two_brokers() -> MockKafka {
         (OUTPUT, 4),
         (DLQ, 1),
         (ALERTS, 1),
+        (HISTORY, INPUT_PARTITIONS),
     ];
     let kafka = MockKafka::start(2, &topics);
     let cluster = kafka.cluster();

@@ -147,14 +147,17 @@ fn inputs_in_order(encounters: Vec<Encounter>, seed: u64) -> Vec<Input> {
 }
 
 /// `count` generated encounters as JSON padded with an unknown field (which the decoder
-/// skips) to `size` bytes each: screenable, and heavy.
+/// skips) to `size` bytes each: screenable, and heavy; each expecting what `check` makes of
+/// it after the ones before it.
 pub fn heavy_encounters(seed: u64, count: usize, size: usize) -> Vec<Input> {
+    let mut history = History::new();
     Synth::new(seed)
         .take(count)
-        .map(|generated| {
+        .enumerate()
+        .map(|(index, generated)| {
             let payload = padded_json(&generated.encounter, size);
             Input {
-                expect: expect(&payload),
+                expect: expect_in(&payload, &mut history, index as u64),
                 message: Message {
                     key: Some(generated.encounter.patient_id.into_bytes()),
                     payload: Some(payload),
