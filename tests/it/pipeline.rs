@@ -631,7 +631,7 @@ pub(super) fn ready(service: &Service) -> Result<Response, String> {
 }
 
 /// Two replicas screen `inputs`, fed at 300 per second; once 600 outcomes are out, one
-/// leaves (SIGTERM) and the other screens the rest; `staying` then looks at the remaining
+/// that has screened some leaves (SIGTERM) and the other screens the rest; `staying` then looks at the remaining
 /// replica before it stops. Returns where the inputs landed and what `staying` returned.
 pub(super) fn a_replica_leaves<T>(
     brokers: &str,
@@ -650,6 +650,18 @@ pub(super) fn a_replica_leaves<T>(
         ready(&remaining)
     });
     wait_for_outcomes(outputs, 600, &both);
+    // The leaving replica has work of its own to hand over, however slow its start was.
+    wait_until("outcomes from the leaving replica", &both, || {
+        let samples = metric_samples(&leaving)?;
+        let outcomes: f64 = family(&samples, "traction_screen_outcomes_total")
+            .values()
+            .sum();
+        if outcomes > 0.0 {
+            Ok(())
+        } else {
+            Err("none yet".to_owned())
+        }
+    });
     leaving.stop();
     let placed = placed_after(feeder);
     let ledger = Ledger::new(INPUT, inputs, &placed);

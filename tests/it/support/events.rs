@@ -79,7 +79,11 @@ pub fn reason_counts(inputs: &[Input]) -> BTreeMap<&'static str, u64> {
 
 /// What the pure pipeline makes of a message value.
 pub fn expect(payload: &[u8]) -> Expect {
-    match PIPELINE.process(payload, Timestamp(0), None) {
+    fate(PIPELINE.process(payload, Timestamp(0), None))
+}
+
+fn fate(processed: Processed) -> Expect {
+    match processed {
         Processed::Screened(screened) => Expect::Outcome(Box::new(screened.outcome)),
         Processed::Rejected(reject) => Expect::DeadLetter(reject.code()),
         Processed::Abandoned => panic!("a pipeline without a schema source never abandons"),
@@ -181,11 +185,7 @@ fn padded_json(encounter: &Encounter, size: usize) -> Vec<u8> {
 /// What the pure pipeline makes of a message value at `position` of a stream whose
 /// encounters so far are in `history`.
 fn expect_in(payload: &[u8], history: &mut History, position: u64) -> Expect {
-    match PIPELINE.process_in(payload, history, position, Timestamp(0), None) {
-        Processed::Screened(screened) => Expect::Outcome(Box::new(screened.outcome)),
-        Processed::Rejected(reject) => Expect::DeadLetter(reject.code()),
-        Processed::Abandoned => panic!("a pipeline without a schema source never abandons"),
-    }
+    fate(PIPELINE.process_in(payload, history, position, Timestamp(0), None))
 }
 
 /// Headers a producer may have set; a dead letter must carry them unchanged, in order,
