@@ -100,17 +100,36 @@ fn start_cluster(partitions: i32) -> anyhow::Result<MockCluster<'static, Default
 }
 
 fn print_header(spec: &DemoSettings, brokers: &str, admin_addr: SocketAddr) {
-    eprintln!("traction-screen demo");
-    eprintln!("  in-process Kafka (librdkafka mock cluster) at {brokers}");
-    eprintln!(
+    let _ = write_header(&mut std::io::stderr().lock(), spec, brokers, admin_addr);
+}
+
+/// The header on standard error (a closed pipe ends it quietly).
+fn write_header(
+    out: &mut impl Write,
+    spec: &DemoSettings,
+    brokers: &str,
+    admin_addr: SocketAddr,
+) -> std::io::Result<()> {
+    writeln!(out, "traction-screen demo")?;
+    writeln!(
+        out,
+        "  in-process Kafka (librdkafka mock cluster) at {brokers}"
+    )?;
+    writeln!(
+        out,
         "  topics: {INPUT} ({} partitions) -> {OUTPUT}, {ALERTS}, {DLQ}",
         spec.partitions
-    );
-    eprintln!("  metrics: http://{admin_addr}/metrics   readiness: http://{admin_addr}/readyz");
-    eprintln!(
+    )?;
+    writeln!(
+        out,
+        "  metrics: http://{admin_addr}/metrics   readiness: http://{admin_addr}/readyz"
+    )?;
+    writeln!(
+        out,
         "  generating {} synthetic encounters at {}/s (JSON and Avro, 1 in {POISON_EVERY} poison); Ctrl-C stops\n",
         spec.events, spec.rate
-    );
+    )?;
+    Ok(())
 }
 
 /// The service's settings, through the same validation as `run`'s.
@@ -168,21 +187,21 @@ fn watch_progress(metrics: &Arc<Metrics>, events: u64, shutdown: &Shutdown) -> O
                 )
             };
             if terminal {
-                eprint!("\r{line}");
+                let _ = write!(std::io::stderr(), "\r{line}");
             } else {
-                eprintln!("{line}");
+                let _ = writeln!(std::io::stderr(), "{line}");
             }
             let _ = std::io::stderr().flush();
             last = (Instant::now(), done);
         }
         if done >= events {
             if terminal {
-                eprintln!();
+                let _ = writeln!(std::io::stderr());
             }
             return first_done.map(|first| first.elapsed());
         }
         if shutdown.is_triggered() {
-            eprintln!();
+            let _ = writeln!(std::io::stderr());
             return first_done.map(|first| first.elapsed());
         }
     }
@@ -230,7 +249,12 @@ struct Run {
     events: u64,
 }
 
+/// Writes the summary to standard output; a closed pipe (`demo | head`) ends it quietly.
 fn print_summary(metrics: &Metrics, run: &Run) {
+    let _ = write_summary(&mut std::io::stdout().lock(), metrics, run);
+}
+
+fn write_summary(out: &mut impl Write, metrics: &Metrics, run: &Run) -> std::io::Result<()> {
     let outcomes: u64 = Verdict::ALL
         .iter()
         .map(|v| metrics.outcomes_total(*v))
@@ -245,52 +269,66 @@ fn print_summary(metrics: &Metrics, run: &Run) {
     let (produced, poison, committed) = (run.produced, run.poison, run.committed);
     let done = done_count(metrics);
     if done < run.events {
-        println!(
+        writeln!(
+            out,
             "\nSummary (stopped early: {done} of {} events screened)",
             run.events
-        );
+        )?;
     } else {
-        println!("\nSummary");
+        writeln!(out, "\nSummary")?;
     }
-    println!("  events produced     {produced:>8}  ({poison} of them poison messages)");
-    println!("  outcomes published  {outcomes:>8}");
+    writeln!(
+        out,
+        "  events produced     {produced:>8}  ({poison} of them poison messages)"
+    )?;
+    writeln!(out, "  outcomes published  {outcomes:>8}")?;
     for verdict in Verdict::ALL {
         let n = metrics.outcomes_total(verdict);
-        println!(
+        writeln!(
+            out,
             "    {:<6}            {n:>8}  ({:.1}%)",
             verdict.as_str(),
             percent(n)
-        );
+        )?;
     }
     let reasons: Vec<String> = metrics
         .dead_letters_by_reason()
         .iter()
         .map(|(reason, n)| format!("{reason} {n}"))
         .collect();
-    println!(
+    writeln!(
+        out,
         "  dead letters        {:>8}  {}",
         metrics.dead_letters_total(),
         reasons.join(", ")
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "  offsets committed   {committed:>8}  (every input offset, after its outcome was acknowledged)"
-    );
+    )?;
     if let Some(elapsed) = run.screening_time {
         let seconds = elapsed.as_secs_f64();
-        println!(
+        writeln!(
+            out,
             "  throughput          {:>8.0} events/s from the first outcome to the last ({seconds:.1} s; the generator is paced by --rate)",
             done as f64 / seconds.max(0.001)
-        );
+        )?;
     }
     if let Some(mean) = metrics.processing_mean() {
-        println!(
+        writeln!(
+            out,
             "  consume -> acknowledged outcome, mean {:.1} ms",
             mean.as_secs_f64() * 1000.0
-        );
+        )?;
     }
-    println!("  top rules fired:");
+    writeln!(out, "  top rules fired:")?;
     for (rule_id, severity, count) in metrics.findings_by_rule().into_iter().take(10) {
         let title = catalogue::title(rule_id);
-        println!("    {rule_id} {:<7} {count:>7}  {title}", severity.as_str());
+        writeln!(
+            out,
+            "    {rule_id} {:<7} {count:>7}  {title}",
+            severity.as_str()
+        )?;
     }
+    Ok(())
 }

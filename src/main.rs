@@ -3,7 +3,7 @@
 //! Exit status: 0 on success (or a clean shutdown), 1 on a runtime failure, 2 on a usage or
 //! configuration error; `check` (CONTRACT.md §5) and `report` have their own statuses.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use traction_screen::check::{self, CheckFormat, CheckOptions};
@@ -101,14 +101,17 @@ fn until_signalled(
     work(&|| stop.is_triggered())
 }
 
+/// The generator's report on standard error (a closed pipe ends it quietly).
 fn print_generated(report: &GenerateReport, destination: &str) {
-    eprintln!(
-        "generated {} encounters to {destination} in {:.1} s",
-        report.produced,
-        report.elapsed.as_secs_f64()
+    let mut err = io::stderr().lock();
+    let seconds = report.elapsed.as_secs_f64();
+    let produced = report.produced;
+    let _ = writeln!(
+        err,
+        "generated {produced} encounters to {destination} in {seconds:.1} s"
     );
     for (scenario, count) in &report.by_scenario {
-        eprintln!("  {scenario:<32} {count:>8}");
+        let _ = writeln!(err, "  {scenario:<32} {count:>8}");
     }
 }
 

@@ -273,3 +273,27 @@ fn ctrl_c_stops_the_demo_mid_stream_with_a_summary_of_what_was_screened() {
     assert!(stopped > 0, "{output:#?}");
     assert_eq!(outcomes + dead_letters, stopped, "{output:#?}");
 }
+
+#[test]
+fn the_demo_whose_readers_went_away_still_ends_cleanly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_traction-screen"))
+        .args(["demo", "--events", "200", "--rate", "2000"])
+        .args(["--admin-addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // `demo | head -1`, on both streams: read the first line, then close the pipes.
+    let mut first = String::new();
+    let stderr = demo.stderr.take().expect("stderr piped");
+    BufReader::new(stderr)
+        .read_line(&mut first)
+        .expect("a first line");
+    assert_eq!(first, "traction-screen demo\n");
+    drop(demo.stdout.take());
+    let status = demo.wait().expect("the demo ends");
+    assert!(status.success(), "{status}");
+}
