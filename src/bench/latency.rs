@@ -3,7 +3,7 @@
 //! generator handed it to its producer, which does not linger) to its outcome: when the
 //! harness fetched it, and the outcome record's own timestamp (when the service produced
 //! it). A watcher reads the input topic (for the timestamps) and the outcomes (whose
-//! `source` names the input offset) on its own thread.
+//! `source` names the input offset) on its own thread. The first second is warm-up.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,6 +24,10 @@ use super::usage::Usage;
 use crate::generate::{self, GenerateSpec};
 use crate::report::read::ValueDecoder;
 
+/// Events of the first second are left out of the percentiles: the service's producer
+/// connects (and gets its idempotent producer id) on its first outcome, and the consumer's
+/// first fetches start cold.
+const WARM_UP_MS: i64 = 1000;
 /// How long outcomes may trail the last event produced.
 const CATCH_UP: Duration = Duration::from_secs(60);
 
@@ -43,7 +47,11 @@ struct Watcher {
 
 impl Watcher {
     fn start(target: &Target, topics: &RunTopics) -> anyhow::Result<Self> {
-        let consumer = target.consumer(&format!("{}-watcher", topics.input))?;
+        // Its fetches return at once: their wait is not the service's latency.
+        let consumer = target.consumer_with(
+            &format!("{}-watcher", topics.input),
+            &[("fetch.wait.max.ms", "1")],
+        )?;
         let mut list = TopicPartitionList::new();
         for topic in [&topics.input, &topics.outcomes] {
             for partition in 0..topics.partitions {
@@ -155,13 +163,21 @@ pub fn at_rate(
     })
 }
 
-/// Per outcome whose input was seen: fetched − produced and stamped − produced, in ms.
+/// Per outcome whose input was seen, produced after the warm-up: fetched − produced and
+/// stamped − produced, in ms.
 fn latencies(seen: &Seen) -> (Vec<f64>, Vec<f64>) {
+    let Some(first) = seen.inputs.values().min() else {
+        return (Vec::new(), Vec::new());
+    };
+    let measured_from = first + WARM_UP_MS;
     seen.outcomes
         .iter()
         .filter_map(|(place, stamp, fetched)| {
-            let produced = *seen.inputs.get(place)? as f64;
-            Some((fetched - produced, *stamp as f64 - produced))
+            let produced = *seen.inputs.get(place)?;
+            (produced >= measured_from).then(|| {
+                let produced = produced as f64;
+                (fetched - produced, *stamp as f64 - produced)
+            })
         })
         .unzip()
 }

@@ -110,8 +110,20 @@ impl Target {
 
     /// A consumer with the service's client settings, in its own group.
     pub fn consumer(&self, group: &str) -> anyhow::Result<BaseConsumer> {
+        self.consumer_with(group, &[])
+    }
+
+    /// [`Target::consumer`] with more properties.
+    pub fn consumer_with(
+        &self,
+        group: &str,
+        properties: &[(&str, &str)],
+    ) -> anyhow::Result<BaseConsumer> {
         let mut config = client_config(&self.settings.brokers, self.kafka_config(), Role::Consumer);
         config.set("group.id", group);
+        for (key, value) in properties {
+            config.set(*key, *value);
+        }
         config.create().context("cannot create a Kafka consumer")
     }
 }
