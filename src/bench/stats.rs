@@ -1,5 +1,6 @@
 //! The harness's arithmetic, pure: percentiles and medians of samples, the CPU time and
-//! peak memory of a process as `/proc` writes them.
+//! peak memory of a process as `/proc` writes them, the events a service finished as its
+//! `/metrics` says.
 
 /// The `q`-quantile (0 ≤ q ≤ 1) of `sorted` by the nearest-rank method: the smallest sample
 /// with at least `q` of all samples at or below it. `None` for no samples.
@@ -33,6 +34,19 @@ pub fn cpu_seconds(stat: &str, ticks: f64) -> Option<f64> {
     let utime: f64 = fields.nth(11)?.parse().ok()?;
     let stime: f64 = fields.next()?.parse().ok()?;
     Some((utime + stime) / ticks)
+}
+
+/// Events the service has finished (outcomes and dead letters acknowledged by the broker),
+/// from the text of its `/metrics`.
+pub fn finished_events(metrics: &str) -> u64 {
+    metrics
+        .lines()
+        .filter(|line| {
+            line.starts_with("traction_screen_outcomes_total")
+                || line.starts_with("traction_screen_dead_letters_total")
+        })
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
 }
 
 /// Peak resident memory in MiB (`VmHWM`) from the text of `/proc/PID/status`.
@@ -77,6 +91,18 @@ mod tests {
                     250 50 0 0 20 0 9 0 123 456 789";
         assert_eq!(cpu_seconds(stat, 100.0), Some(3.0));
         assert_eq!(cpu_seconds("garbage", 100.0), None);
+    }
+
+    #[test]
+    fn finished_events_sum_every_verdict_and_dead_letter_reason() {
+        let metrics = "# HELP traction_screen_outcomes_total Outcomes.\n\
+            # TYPE traction_screen_outcomes_total counter\n\
+            traction_screen_outcomes_total{verdict=\"PASS\"} 120\n\
+            traction_screen_outcomes_total{verdict=\"FAIL\"} 7\n\
+            traction_screen_dead_letters_total{reason=\"too_large\"} 2\n\
+            traction_screen_events_consumed_total 500\n";
+        assert_eq!(finished_events(metrics), 129);
+        assert_eq!(finished_events(""), 0);
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! Where the harness runs: librdkafka's in-process mock cluster (`--mock`) or any broker
 //! address. It creates each run's own topics (fresh names, so runs never share data or
-//! consumer groups), and reads how many records a topic holds (its high watermarks).
+//! consumer groups), and makes consumers with the service's client settings.
 
 use std::time::Duration;
 
 use anyhow::Context as _;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::BaseConsumer;
 use rdkafka::mocking::MockCluster;
 use rdkafka::producer::DefaultProducerContext;
 
@@ -120,43 +120,13 @@ impl Target {
         properties: &[(&str, &str)],
     ) -> anyhow::Result<BaseConsumer> {
         let mut config = client_config(&self.settings.brokers, self.kafka_config(), Role::Consumer);
-        config.set("group.id", group);
+        // No statistics: the harness does not read them, and they would be logged.
+        config
+            .set("group.id", group)
+            .set("statistics.interval.ms", "0");
         for (key, value) in properties {
             config.set(*key, *value);
         }
         config.create().context("cannot create a Kafka consumer")
-    }
-}
-
-/// Counts the records of topics by their high watermarks.
-pub struct Counter {
-    consumer: BaseConsumer,
-    partitions: Vec<(String, i32)>,
-}
-
-impl Counter {
-    pub fn new(target: &Target, topics: &[(&str, i32)]) -> anyhow::Result<Self> {
-        let partitions = topics
-            .iter()
-            .flat_map(|(topic, n)| (0..*n).map(|p| ((*topic).to_owned(), p)))
-            .collect();
-        let consumer = target.consumer(&format!("bench-counter-{}", std::process::id()))?;
-        Ok(Self {
-            consumer,
-            partitions,
-        })
-    }
-
-    /// The records of every partition counted; an error when a broker does not answer.
-    pub fn count(&self) -> anyhow::Result<u64> {
-        let mut total = 0;
-        for (topic, partition) in &self.partitions {
-            let (low, high) = self
-                .consumer
-                .fetch_watermarks(topic, *partition, TIMEOUT)
-                .with_context(|| format!("cannot read the watermarks of {topic}"))?;
-            total += u64::try_from(high - low).unwrap_or(0);
-        }
-        Ok(total)
     }
 }
