@@ -166,6 +166,7 @@ fn drain_runs(args: &BenchArgs, launch: &Launch, results: &mut Results) -> anyho
             "{} events were not delivered",
             filled.failed
         );
+        target.check_retained(&topics)?;
         let consumer = ceilings::bare_consumer(&target, &topics, args.events)?;
         let pipe = ceilings::bare_pipe(&target, &topics, args.events)?;
         let service = child::drain(launch, &target, &topics, args.events)?;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
-use rdkafka::consumer::BaseConsumer;
+use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::mocking::MockCluster;
 use rdkafka::producer::DefaultProducerContext;
 
@@ -104,6 +104,25 @@ impl Target {
             .context("cannot create the run's topics")?;
         for result in results {
             result.map_err(|(name, code)| anyhow::anyhow!("cannot create topic {name}: {code}"))?;
+        }
+        Ok(())
+    }
+
+    /// On the mock cluster, an error when the input topic no longer holds its first records:
+    /// librdkafka's mock keeps about 5 MB of (compressed) record batches per partition and
+    /// drops the oldest beyond that.
+    pub fn check_retained(&self, topics: &RunTopics) -> anyhow::Result<()> {
+        if self.mock.is_none() {
+            return Ok(());
+        }
+        let consumer = self.consumer("bench-retention")?;
+        for partition in 0..topics.partitions {
+            let (low, _) = consumer.fetch_watermarks(&topics.input, partition, TIMEOUT)?;
+            anyhow::ensure!(
+                low == 0,
+                "the mock cluster dropped the oldest events (it keeps about 5 MB a partition): \
+                 use fewer --events or more --partitions"
+            );
         }
         Ok(())
     }
