@@ -4,7 +4,7 @@
 
 use plotters::prelude::*;
 
-use super::results::Results;
+use super::results::{Latency, Results};
 use super::stats::median;
 use crate::report::charts::{self, Series};
 
@@ -15,10 +15,13 @@ const COLORS: [RGBColor; 3] = [
     RGBColor(0xd6, 0x27, 0x28),
 ];
 
+/// One percentile of a latency row.
+type Percentile = fn(&Latency) -> f64;
+
 /// p50, p99 and p99.9 (ms, event produced → outcome fetched) against the offered rate.
 pub fn latency(results: &Results) -> Result<String, String> {
     let rates = results.rates();
-    let lines: [(&str, fn(&super::results::Latency) -> f64); 3] = [
+    let lines: [(&str, Percentile); 3] = [
         ("p50", |l| l.p50_ms),
         ("p99", |l| l.p99_ms),
         ("p99.9", |l| l.p999_ms),
