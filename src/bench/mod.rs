@@ -37,7 +37,7 @@ use self::topics::{RunTopics, Target};
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
     /// Run on librdkafka's in-process mock cluster.
-    #[arg(long, conflicts_with = "brokers", required_unless_present = "brokers")]
+    #[arg(long, conflicts_with = "brokers", required_unless_present_any = ["brokers", "replot"])]
     pub mock: bool,
     /// Kafka bootstrap servers to run on (topics are created there, named bench-PID-…).
     #[arg(long, value_name = "HOST:PORT[,...]")]
@@ -83,6 +83,9 @@ pub struct BenchArgs {
     /// Directory for results.json, the plots and the service's logs.
     #[arg(long, default_value = "bench-results", value_name = "DIR")]
     pub output: PathBuf,
+    /// Redraw the plots and the summary of OUTPUT/results.json instead of measuring.
+    #[arg(long, conflicts_with_all = ["mock", "brokers"])]
+    pub replot: bool,
     /// The traction-screen binary to run [default: this one].
     #[arg(long, value_name = "FILE")]
     pub bin: Option<PathBuf>,
@@ -112,6 +115,11 @@ impl EventFormat {
 
 /// Runs the harness; the results are written and summarised on standard output.
 pub fn run(args: &BenchArgs) -> anyhow::Result<Results> {
+    if args.replot {
+        let results = Results::read(&args.output.join("results.json"))?;
+        write(args, &results)?;
+        return Ok(results);
+    }
     let logs = args.output.join("logs");
     std::fs::create_dir_all(&logs).with_context(|| format!("cannot create {}", logs.display()))?;
     let bin = match &args.bin {

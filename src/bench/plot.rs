@@ -55,6 +55,8 @@ pub fn latency(results: &Results) -> Result<String, String> {
             .configure_mesh()
             .x_desc("offered events/s")
             .y_desc("ms, produced -> outcome fetched")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .label_style((FONT, 14))
             .draw()
             .map_err(text)?;

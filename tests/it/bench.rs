@@ -65,3 +65,41 @@ fn a_rate_run_sees_an_outcome_for_every_event_offered() {
     let plot = std::fs::read_to_string(dir.path().join("latency.svg")).expect("plot");
     assert!(plot.starts_with("<svg"), "{plot}");
 }
+
+#[test]
+fn replot_redraws_the_plots_and_the_summary_of_a_results_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let drain = |events_per_s: f64, cpu_us_per_event: f64| traction_screen::bench::Drain {
+        events: 1000,
+        seconds: 1000.0 / events_per_s,
+        events_per_s,
+        cpu_seconds: cpu_us_per_event / 1000.0,
+        cpu_us_per_event,
+        peak_rss_mib: Some(50.0),
+    };
+    let results = Results {
+        target: "mock".to_owned(),
+        drains: vec![traction_screen::bench::DrainRun {
+            consumer: drain(40_000.0, 1.0),
+            pipe: drain(20_000.0, 4.0),
+            service: drain(10_000.0, 12.0),
+        }],
+        ..Results::default()
+    };
+    results
+        .write(&dir.path().join("results.json"))
+        .expect("written");
+    let run = Command::new(env!("CARGO_BIN_EXE_traction-screen"))
+        .args(["bench", "--replot", "--output"])
+        .arg(dir.path())
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("service 10000/s; service/pipe 0.50, service/consumer 0.25"),
+        "{stdout}"
+    );
+    let plot = std::fs::read_to_string(dir.path().join("cpu-by-stage.svg")).expect("plot");
+    assert!(plot.starts_with("<svg"), "{plot}");
+}
