@@ -164,11 +164,26 @@ impl Ledger {
     /// Waits until no message of `only` (every partition when `None`) is in flight, or
     /// until `deadline`; returns how many still are.
     pub fn wait_drained(&self, only: Option<&[Partition]>, deadline: Instant) -> usize {
+        self.wait_until_fewer_than(1, |state| state.in_flight_of(only), deadline)
+    }
+
+    /// Waits until at most `limit` messages are in flight, or until `deadline`; returns how
+    /// many are.
+    pub fn wait_at_most(&self, limit: usize, deadline: Instant) -> usize {
+        self.wait_until_fewer_than(limit + 1, |state| state.in_flight, deadline)
+    }
+
+    fn wait_until_fewer_than(
+        &self,
+        bound: usize,
+        count: impl Fn(&Offsets) -> usize,
+        deadline: Instant,
+    ) -> usize {
         let mut state = self.lock();
         loop {
-            let left = state.in_flight_of(only);
+            let left = count(&state);
             let now = Instant::now();
-            if left == 0 || now >= deadline {
+            if left < bound || now >= deadline {
                 return left;
             }
             state = self

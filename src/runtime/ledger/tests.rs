@@ -117,3 +117,20 @@ fn a_drain_gives_up_at_its_deadline_with_the_count_left() {
     assert_eq!(ledger.wait_drained(None, deadline), 2);
     assert!(Instant::now() >= deadline);
 }
+
+#[test]
+fn a_wait_for_room_returns_once_enough_claims_are_settled() {
+    let ledger = ledger();
+    let claims: Vec<Claim> = (0..4).map(|offset| ledger.consume(p(0), offset)).collect();
+    let waiter = {
+        let ledger = Arc::clone(&ledger);
+        thread::spawn(move || ledger.wait_at_most(2, Instant::now() + Duration::from_secs(30)))
+    };
+    let mut claims = claims.into_iter();
+    for claim in claims.by_ref().take(2) {
+        claim.done();
+    }
+    assert_eq!(waiter.join().expect("waiter"), 2);
+    assert_eq!(ledger.wait_at_most(1, Instant::now()), 2);
+    drop(claims);
+}
