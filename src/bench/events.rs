@@ -2,13 +2,13 @@
 //! run's input topic, and the core path (decode → screen → encode, as the service's pipeline
 //! is built by default) timed on the same events in this process.
 
+use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use traction_screen_core::codec::{Encoder, OutputFormat};
 use traction_screen_core::domain::Timestamp;
 use traction_screen_core::pipeline::Pipeline;
-use traction_screen_synth::Synth;
 
 use super::results::CorePath;
 use super::topics::Target;
@@ -22,15 +22,21 @@ const CORE_EVENTS: u64 = 20_000;
 /// The core path runs for at least this long, so the 10 ms ticks of `/proc` do not matter.
 const CORE_TIME: Duration = Duration::from_secs(2);
 
-/// `count` events in `format` to `topic`, at `rate` a second (`None`: as fast as the broker
+/// Which events: their format, the generator's seed and, if fixed, their service lines.
+pub struct Kind {
+    pub format: OutputFormat,
+    pub seed: u64,
+    pub lines: Option<NonZeroUsize>,
+}
+
+/// `count` events of `kind` to `topic`, at `rate` a second (`None`: as fast as the broker
 /// takes them); `extra` properties go to the generator's producer after `target`'s.
 pub fn spec(
     target: &Target,
     topic: &str,
     count: u64,
     rate: Option<u32>,
-    format: OutputFormat,
-    seed: u64,
+    kind: &Kind,
     extra: &[String],
 ) -> anyhow::Result<GenerateSpec> {
     let kafka_config = target
@@ -44,8 +50,9 @@ pub fn spec(
         topic: Some(topic.to_owned()),
         count: Some(count),
         rate: rate.map(u64::from),
-        format: Some(format),
-        seed: Some(seed),
+        format: Some(kind.format),
+        seed: Some(kind.seed),
+        lines: kind.lines.map(|n| n.get() as u64),
         kafka_config,
         ..GenerateArgs::default()
     };
@@ -53,10 +60,10 @@ pub fn spec(
     Ok(GenerateSpec::new(settings))
 }
 
-/// CPU time per event of the core path on the first events of `seed` in `format`.
-pub fn core_path(format: OutputFormat, seed: u64, events: u64) -> anyhow::Result<CorePath> {
-    let encoder = Encoder::new(format, None).context("the events' format")?;
-    let mut synth = Synth::new(seed);
+/// CPU time per event of the core path on the first events of `kind`.
+pub fn core_path(kind: &Kind, events: u64) -> anyhow::Result<CorePath> {
+    let encoder = Encoder::new(kind.format, None).context("the events' format")?;
+    let mut synth = crate::generate::synth(kind.seed, kind.lines);
     let values = (0..events.min(CORE_EVENTS))
         .map(|_| {
             let mut bytes = Vec::new();

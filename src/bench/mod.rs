@@ -24,6 +24,7 @@ pub mod stats;
 mod topics;
 mod usage;
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -80,6 +81,10 @@ pub struct BenchArgs {
     /// Seed of the generator.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Service lines of every event (`generate --lines`) [default: the generator's mix of
+    /// one to five].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000), value_name = "N")]
+    pub lines: Option<u16>,
     /// Directory for results.json, the plots and the service's logs.
     #[arg(long, default_value = "bench-results", value_name = "DIR")]
     pub output: PathBuf,
@@ -113,6 +118,16 @@ impl EventFormat {
     }
 }
 
+impl BenchArgs {
+    fn events_kind(&self) -> events::Kind {
+        events::Kind {
+            format: self.format.wire(),
+            seed: self.seed,
+            lines: self.lines.and_then(|n| NonZeroUsize::new(usize::from(n))),
+        }
+    }
+}
+
 /// Runs the harness; the results are written and summarised on standard output.
 pub fn run(args: &BenchArgs) -> anyhow::Result<Results> {
     if args.replot {
@@ -140,6 +155,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Results> {
         instances: launch.instances,
         events: args.events,
         service_args: args.service_args.clone(),
+        lines: args.lines.map(usize::from),
         ..Results::default()
     };
     match args.mode {
@@ -151,7 +167,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Results> {
 }
 
 fn drain_runs(args: &BenchArgs, launch: &Launch, results: &mut Results) -> anyhow::Result<()> {
-    let core = events::core_path(args.format.wire(), args.seed, args.events)?;
+    let core = events::core_path(&args.events_kind(), args.events)?;
     println!("core path: {:.2} µs CPU per event", core.cpu_us_per_event);
     results.core = Some(core);
     for run in 0..args.runs {
@@ -164,8 +180,7 @@ fn drain_runs(args: &BenchArgs, launch: &Launch, results: &mut Results) -> anyho
             &topics.input,
             args.events,
             None,
-            args.format.wire(),
-            args.seed,
+            &args.events_kind(),
             &args.fill_config,
         )?;
         let filled = crate::generate::produce(&fill, &|| false)?;
@@ -203,8 +218,7 @@ fn rate_runs(args: &BenchArgs, launch: &Launch, results: &mut Results) -> anyhow
                 &topics.input,
                 count,
                 Some(*rate),
-                args.format.wire(),
-                args.seed,
+                &args.events_kind(),
                 &extra,
             )?;
             let latency = latency::at_rate(launch, &target, &topics, &spec)?;

@@ -81,6 +81,9 @@ pub struct Results {
     pub instances: usize,
     pub events: u64,
     pub service_args: Vec<String>,
+    /// Service lines of every event (`--lines`); `None`: the generator's own mix.
+    #[serde(default)]
+    pub lines: Option<usize>,
     pub core: Option<CorePath>,
     pub drains: Vec<DrainRun>,
     pub latencies: Vec<Latency>,

@@ -76,12 +76,13 @@ pub const COUNT: Setting = Setting("count");
 pub const RATE: Setting = Setting("rate");
 pub const FORMAT: Setting = Setting("format");
 pub const SEED: Setting = Setting("seed");
+pub const LINES: Setting = Setting("lines");
 pub const EVENTS: Setting = Setting("events");
 pub const PARTITIONS: Setting = Setting("partitions");
 pub const OUTPUT: Setting = Setting("output");
 pub const CODEC: Setting = Setting("codec");
 
-const ALL: [Setting; 29] = [
+const ALL: [Setting; 30] = [
     BROKERS,
     GROUP_ID,
     INPUT_TOPIC,
@@ -107,6 +108,7 @@ const ALL: [Setting; 29] = [
     RATE,
     FORMAT,
     SEED,
+    LINES,
     EVENTS,
     PARTITIONS,
     OUTPUT,
