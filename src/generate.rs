@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
@@ -93,7 +94,7 @@ pub fn produce(spec: &GenerateSpec, stop: &dyn Fn() -> bool) -> anyhow::Result<G
         client_config(&settings.brokers, &settings.kafka_config, Role::Producer)
             .create_with_context(CountingContext(Arc::clone(&deliveries)))
             .context("cannot create the Kafka producer (check --brokers and --kafka-config)")?;
-    let mut synth = Synth::new(settings.seed);
+    let mut synth = synth(settings.seed, settings.lines);
     let mut report = GenerateReport::default();
     let mut buffer = Vec::with_capacity(4096);
     let started = Instant::now();
@@ -147,7 +148,7 @@ pub fn write_file(
     let file = File::create(&settings.path).with_context(|| format!("cannot create {path}"))?;
     let mut out = FileWriter::open(BufWriter::new(file), settings.format)
         .with_context(|| format!("cannot write {path}"))?;
-    let mut synth = Synth::new(settings.seed);
+    let mut synth = synth(settings.seed, settings.lines);
     let mut report = GenerateReport::default();
     let started = Instant::now();
     for _ in 0..settings.count.get() {
@@ -201,6 +202,15 @@ impl<W: Write> FileWriter<W> {
             Self::JsonLines(out) => out,
         };
         Ok(out.flush()?)
+    }
+}
+
+/// The generator of `seed`, its visits of `lines` service lines if given.
+pub fn synth(seed: u64, lines: Option<NonZeroUsize>) -> Synth {
+    let synth = Synth::new(seed);
+    match lines {
+        Some(lines) => synth.with_service_lines(lines),
+        None => synth,
     }
 }
 

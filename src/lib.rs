@@ -6,6 +6,7 @@
 //! shell around them: configuration, the command line, the Kafka loop, the Schema Registry
 //! client, the admin server and metrics.
 
+pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -15,7 +15,7 @@ use traction_screen::generate::{self, GenerateReport, GenerateSpec};
 use traction_screen::runtime::shutdown::{self, Shutdown};
 use traction_screen::service::{self, Service};
 use traction_screen::telemetry::{self, LogFormat};
-use traction_screen::{demo, report};
+use traction_screen::{bench, demo, report};
 
 const CONFIG_ERROR: u8 = 2;
 
@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     let result = match Cli::read().command {
         Command::Check(args) => return ExitCode::from(run_check(args)),
         Command::Report(args) => return ExitCode::from(report::main(&args)),
+        Command::Bench(args) => run_bench(&args),
         Command::Run(args) => RunSettings::from_args(&args)
             .map_err(anyhow::Error::from)
             .and_then(run),
@@ -61,6 +62,11 @@ fn run(settings: RunSettings) -> anyhow::Result<()> {
     let admin = service::bind_admin(settings.admin_addr)?;
     let service = Service::build(settings)?;
     service::runtime()?.block_on(service.run(admin, Shutdown::new(), true))
+}
+
+fn run_bench(args: &bench::BenchArgs) -> anyhow::Result<()> {
+    telemetry::init(LogFormat::Auto, telemetry::SERVICE_FILTER);
+    bench::run(args).map(drop)
 }
 
 fn run_demo(settings: &DemoSettings) -> anyhow::Result<()> {

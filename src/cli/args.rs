@@ -223,6 +223,10 @@ pub struct GenerateArgs {
     /// Seed of the generator: the same seed gives the same encounters [default: 1].
     #[arg(long, env = "TRACTION_SCREEN_SEED", hide_env = true, value_parser = whole_number(), value_name = "S")]
     pub seed: Option<u64>,
+    /// Service lines of every encounter (scenarios may add one) [default: one to five, as
+    /// in a practice].
+    #[arg(long, env = "TRACTION_SCREEN_LINES", hide_env = true, value_parser = whole_number(), value_name = "N")]
+    pub lines: Option<u64>,
     /// Confluent Schema Registry, http:// or https:// (needed for avro-confluent).
     #[arg(
         long,

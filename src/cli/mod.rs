@@ -58,6 +58,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Write an HTML audit report of outcomes (files, or a topic over a period).
     Report(crate::report::ReportArgs),
+    /// Measure the service end to end: drain rate and CPU against two ceilings, latency at
+    /// fixed rates (the load harness; BENCHMARKS.md).
+    Bench(Box<crate::bench::BenchArgs>),
 }
 
 /// The flags of `generate` that only producing to Kafka uses.

@@ -80,12 +80,13 @@ pub const COUNT: Setting = Setting("count");
 pub const RATE: Setting = Setting("rate");
 pub const FORMAT: Setting = Setting("format");
 pub const SEED: Setting = Setting("seed");
+pub const LINES: Setting = Setting("lines");
 pub const EVENTS: Setting = Setting("events");
 pub const PARTITIONS: Setting = Setting("partitions");
 pub const OUTPUT: Setting = Setting("output");
 pub const CODEC: Setting = Setting("codec");
 
-const ALL: [Setting; 33] = [
+const ALL: [Setting; 34] = [
     DELIVERY,
     TRANSACTIONAL_ID,
     BROKERS,
@@ -115,6 +116,7 @@ const ALL: [Setting; 33] = [
     RATE,
     FORMAT,
     SEED,
+    LINES,
     EVENTS,
     PARTITIONS,
     OUTPUT,

@@ -6,17 +6,17 @@
 //! Kafka-only settings are then not used: their flags are refused next to `--output`, and
 //! their variables are ignored, as `--codec`'s is without `--output` (`Cli::read_from`).
 
-use std::num::NonZeroU64;
+use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::{Path, PathBuf};
 
 use traction_screen_core::codec::OutputFormat;
 use traction_screen_core::codec::container::Codec;
 
 use super::kafka_config;
-use super::resolve::{Resolver, positive};
+use super::resolve::{Resolver, positive, positive_usize};
 use super::{ConfigError, GenerateSettings};
 use crate::cli::GenerateArgs;
-use crate::cli::setting::{CODEC, COUNT, FORMAT, OUTPUT, SEED};
+use crate::cli::setting::{CODEC, COUNT, FORMAT, LINES, OUTPUT, SEED};
 
 /// What `generate` does.
 #[derive(Debug)]
@@ -34,6 +34,8 @@ pub struct GenerateFileSettings {
     pub format: FileFormat,
     pub count: NonZeroU64,
     pub seed: u64,
+    /// Service lines of every encounter; `None`: the generator's own mix.
+    pub lines: Option<NonZeroUsize>,
 }
 
 /// How `generate --output` writes its file.
@@ -66,6 +68,7 @@ impl GenerateTarget {
             path,
             count: r.required(COUNT, args.count, positive)?,
             seed: r.or_default(SEED, args.seed, 1, Ok)?,
+            lines: r.value(LINES, args.lines, positive_usize)?,
         }))
     }
 }

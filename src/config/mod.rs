@@ -51,7 +51,7 @@ use crate::cli::setting::*;
 use crate::cli::{DemoArgs, GenerateArgs, RunArgs};
 use crate::telemetry::LogFormat;
 use owned::{GENERATE_RESERVED, RUN_RESERVED};
-use resolve::{Resolver, non_empty, positive, positive_u32};
+use resolve::{Resolver, non_empty, positive, positive_u32, positive_usize};
 
 /// How long start-up waits for the brokers to answer unless `--startup-timeout` says
 /// otherwise.
@@ -129,6 +129,8 @@ pub struct GenerateSettings {
     /// Avro-confluent only when `schema_registry_url` is set.
     pub format: OutputFormat,
     pub seed: u64,
+    /// Service lines of every encounter; `None`: the generator's own mix.
+    pub lines: Option<NonZeroUsize>,
     pub schema_registry_url: Option<RegistryUrl>,
     pub kafka_config: KafkaConfig,
 }
@@ -307,6 +309,7 @@ impl GenerateSettings {
             rate: r.value(RATE, args.rate, positive_u32)?,
             format: r.format(FORMAT, args.format, OutputFormat::Json, confluent)?,
             seed: r.or_default(SEED, args.seed, 1, Ok)?,
+            lines: r.value(LINES, args.lines, positive_usize)?,
             schema_registry_url,
             kafka_config: r.kafka_config(&args.kafka_config, kafka_variable, GENERATE_RESERVED)?,
         })

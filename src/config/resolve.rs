@@ -226,7 +226,7 @@ pub(super) fn positive_u32(n: u64) -> Result<NonZeroU32, String> {
     NonZeroU32::try_from(positive(n)?).map_err(|_| format!("{n} is more than {}", u32::MAX))
 }
 
-fn positive_usize(n: u64) -> Result<NonZeroUsize, String> {
+pub(super) fn positive_usize(n: u64) -> Result<NonZeroUsize, String> {
     let n = positive(n)?;
     NonZeroUsize::try_from(n).map_err(|_| format!("{n} is too large"))
 }

@@ -12,7 +12,7 @@
 //! that could not be read (reported on standard error; the page is still written).
 
 pub mod aggregate;
-mod charts;
+pub(crate) mod charts;
 pub mod read;
 pub mod render;
 #[cfg(test)]

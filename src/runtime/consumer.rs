@@ -8,10 +8,11 @@
 //! rebalance callbacks and the blocking commits) and hands each message to a screening
 //! worker (`worker`); the producer's own thread runs delivery reports. A partition always
 //! goes to the same worker, so order inside a partition is kept while partitions run in
-//! parallel. Memory is bounded by `max_in_flight`: past it, the consumer pauses its
-//! partitions until acknowledgements catch up; should pausing fail, the admission gate
-//! holds a polled message until the count is below the bound again, and the workers'
-//! queues are bounded too.
+//! parallel. Memory is bounded by `max_in_flight`: past it, the consumer stops taking
+//! messages until acknowledgements catch up — it waits for them (up to `PAUSE_AFTER`; what
+//! librdkafka prefetches meanwhile is bounded by its `queued.max.messages.kbytes`), then
+//! pauses its partitions; should pausing fail, the admission gate holds a polled message
+//! until the count is below the bound again, and the workers' queues are bounded too.
 
 use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
@@ -87,7 +88,12 @@ pub fn run(
     }
 }
 
-/// The consumer thread's loop: poll, dispatch, pause past the in-flight bound, commit.
+/// How long the consumer waits at the in-flight bound for acknowledgements before it pauses
+/// (the wait serves no librdkafka callbacks; the pause does, while it polls).
+const PAUSE_AFTER: Duration = Duration::from_millis(500);
+
+/// The consumer thread's loop: poll, dispatch, wait at the in-flight bound and pause if
+/// acknowledgements do not catch up, commit.
 fn consume(
     consumer: &Consumer_,
     lanes: &[SyncSender<Job>],
@@ -97,9 +103,20 @@ fn consume(
     let max_in_flight = settings.tuning.max_in_flight.get();
     let mut paused = false;
     let mut last_commit = Instant::now();
+    let resume_at = max_in_flight * 3 / 4;
     while !shared.shutdown.is_triggered() {
         let in_flight = shared.ledger.in_flight();
         shared.metrics.set_in_flight(in_flight);
+        if in_flight >= max_in_flight && !paused {
+            // Acknowledgements usually catch up within milliseconds: wait for them before
+            // pausing. A pause drops what librdkafka fetched ahead, and after a resume it
+            // fetches again only when its broker thread next wakes up, up to 1 s later
+            // (BENCHMARKS.md, "Why the service drains below the pipe").
+            let deadline = Instant::now() + PAUSE_AFTER;
+            if shared.ledger.wait_at_most(resume_at, deadline) <= resume_at {
+                continue;
+            }
+        }
         if in_flight >= max_in_flight {
             // Pausing again while paused also covers partitions assigned since.
             let newly = !paused;
@@ -107,7 +124,7 @@ fn consume(
             if newly && paused {
                 info!(in_flight, "in-flight bound reached: consumption paused");
             }
-        } else if paused && in_flight <= max_in_flight * 3 / 4 && set_paused(consumer, false) {
+        } else if paused && in_flight <= resume_at && set_paused(consumer, false) {
             paused = false;
             info!(in_flight, "acknowledgements caught up: consumption resumed");
         }

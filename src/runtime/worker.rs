@@ -12,7 +12,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
-use tracing::{error, info_span, warn};
+use tracing::{debug_span, error, warn};
 use traction_screen_core::domain::Timestamp;
 use traction_screen_core::history::History;
 use traction_screen_core::pipeline::{Pipeline, Processed};
@@ -95,8 +95,11 @@ impl Worker {
             claim,
         } = job;
         // Every log line about this message carries where it came from (and nothing from
-        // its content).
-        let _span = info_span!(
+        // its content) when debug logging is on. At debug level, not info: the JSON
+        // formatter serialises a span's fields when it is created, which cost ~6 % of the
+        // service's CPU per message (BENCHMARKS.md, "Profile"); the one line a message logs
+        // at info or above, its dead letter, names topic, partition and offset itself.
+        let _span = debug_span!(
             "message",
             topic = %message.partition.topic,
             partition = message.partition.partition,

@@ -1,5 +1,6 @@
 //! The integration test binary: one binary, one module per concern.
 
+mod bench;
 mod check;
 mod check_history;
 mod codec;

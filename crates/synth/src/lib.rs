@@ -12,6 +12,9 @@
 //!   (mix)            (time, DOS)   (episode state)    (clean claim)    (one error)
 //! ```
 //!
+//! [`Synth::with_service_lines`] fixes the number of service lines of every built visit (for
+//! load tests of small and large events); by default a visit has one to five.
+//!
 //! The stream is reproducible for one build: the rng is rand's `StdRng`, whose algorithm
 //! a future rand release may change.
 
@@ -24,6 +27,8 @@ mod practice;
 mod reference;
 mod scenario;
 mod visit;
+
+use std::num::NonZeroUsize;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -57,6 +62,8 @@ pub struct Synth {
     /// The built-in pack's thresholds, so that clean claims carry KX exactly when the
     /// screen expects it and progress reports follow the pack's cadence.
     thresholds: Thresholds,
+    /// Every built visit's number of service lines, if fixed.
+    service_lines: Option<NonZeroUsize>,
 }
 
 impl Synth {
@@ -70,7 +77,17 @@ impl Synth {
             practice,
             patients,
             thresholds: RulePack::built_in().thresholds,
+            service_lines: None,
         }
+    }
+
+    /// The same stream's visits built with exactly `lines` service lines each: the
+    /// traction line is kept first, then the evaluation and timed codes; extra lines are
+    /// timed codes of one unit and fifteen minutes (the 8-minute rule still holds). A
+    /// scenario may then add one line (the manual-therapy pair).
+    pub fn with_service_lines(mut self, lines: NonZeroUsize) -> Self {
+        self.service_lines = Some(lines);
+        self
     }
 
     pub fn next_encounter(&mut self) -> Generated {
@@ -120,6 +137,7 @@ impl Synth {
             event_id: ids::event_id(&mut self.rng),
             event_time,
             kx_threshold_cents,
+            service_lines: self.service_lines.map(NonZeroUsize::get),
         };
         let mut encounter = visit::build(&mut self.rng, &input);
         let region = patient.region;

@@ -403,3 +403,34 @@ fn generated_encounters_survive_the_json_and_avro_codecs_unchanged() {
         );
     }
 }
+
+#[test]
+fn a_fixed_line_count_gives_every_visit_that_many_lines_and_keeps_longer_clean_visits_clean() {
+    for count in [1, 5, 20] {
+        let lines = std::num::NonZeroUsize::new(count).expect("not zero");
+        let mut clean = 0;
+        for generated in Synth::new(SEED).with_service_lines(lines).take(1_000) {
+            let event = &generated.encounter;
+            let numbers: Vec<i32> = event.service_lines.iter().map(|l| l.line_number).collect();
+            let added = usize::from(generated.scenario == Scenario::ManualTherapyPair);
+            assert!(
+                numbers.len() == count || numbers.len() == count + added,
+                "{count}: {} lines in {}",
+                numbers.len(),
+                generated.scenario
+            );
+            assert_eq!(numbers, (1..=numbers.len() as i32).collect::<Vec<_>>());
+            if generated.scenario != Scenario::Clean {
+                continue;
+            }
+            let screening = engine().screen(event);
+            let rules: Vec<&str> = screening.findings.iter().map(|f| &*f.rule_id).collect();
+            // Traction alone on a claim is TR-038's warning: one line cannot be clean.
+            let expected = if count == 1 { vec!["TR-038"] } else { vec![] };
+            assert_eq!(rules, expected, "{count}: {event:?}");
+            assert_eq!(screening.traction_lines, 1);
+            clean += 1;
+        }
+        assert!(clean > 100, "{count}: {clean}");
+    }
+}

@@ -37,6 +37,8 @@ pub(super) struct Visit<'a> {
     pub event_time: Timestamp,
     /// The Part B KX threshold of the date of service's year, if any.
     pub kx_threshold_cents: Option<i64>,
+    /// Exactly this many service lines, if set.
+    pub service_lines: Option<usize>,
 }
 
 pub(super) fn build(rng: &mut StdRng, visit: &Visit<'_>) -> Encounter {
@@ -111,6 +113,9 @@ fn service_lines(
         lines.traction(rng, traction_minutes);
     }
     lines.timed(rng);
+    if let Some(count) = visit.service_lines {
+        lines.fit(rng, count);
+    }
     lines.lines
 }
 
@@ -230,6 +235,29 @@ impl LineWriter<'_> {
                 pointers,
                 true,
             );
+        }
+    }
+
+    /// Exactly `count` lines: timed lines from the end, then the evaluation, go first
+    /// (what is kept of the timed lines is a prefix, so its minutes still fit); missing
+    /// lines are added as timed codes of one unit and fifteen minutes.
+    fn fit(&mut self, rng: &mut StdRng, count: usize) {
+        while self.lines.len() > count {
+            let last_other = self
+                .lines
+                .iter()
+                .rposition(|line| line.procedure_code != TRACTION_CODE);
+            match last_other {
+                Some(index) => self.lines.remove(index),
+                None => self.lines.remove(self.lines.len() - 1),
+            };
+        }
+        for (line_number, line) in (1..).zip(&mut self.lines) {
+            line.line_number = line_number;
+        }
+        for (code, _) in TIMED_MIX.iter().cycle().take(count - self.lines.len()) {
+            let modifiers = self.treatment_modifiers(rng, code);
+            self.push(code, modifiers, 1, Some(15), vec![1], true);
         }
     }
 

@@ -1,7 +1,7 @@
 //! The settings of `generate` and `demo`.
 
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 
 use super::*;
 
@@ -30,6 +30,7 @@ fn generate_defaults_to_json_on_encounters_with_seed_one_and_no_rate_limit() {
     assert_eq!(settings.rate, None);
     assert_eq!(settings.format, OutputFormat::Json);
     assert_eq!(settings.seed, 1);
+    assert_eq!(settings.lines, None);
     assert_eq!(settings.schema_registry_url, None);
     assert_eq!(settings.kafka_config, KafkaConfig::default());
 }
@@ -54,6 +55,18 @@ fn generate_takes_its_kafka_config_from_the_variable_and_the_flags() {
     assert_eq!(
         settings.kafka_config,
         kafka(&[("client.id", "flag"), ("linger.ms", "5")])
+    );
+}
+
+#[test]
+fn generate_fixes_the_service_lines_with_lines_of_at_least_one() {
+    let settings = generate(&words("--brokers k:9092 --count 5 --lines 20")).expect("valid");
+    assert_eq!(settings.lines.map(NonZeroUsize::get), Some(20));
+    assert_eq!(
+        generate(&words("--brokers k:9092 --count 5 --lines 0"))
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Err("invalid --lines (TRACTION_SCREEN_LINES): must be at least 1".to_owned())
     );
 }
 

@@ -37,6 +37,7 @@ fn an_avro_output_is_a_deflate_container_file_and_needs_no_broker() {
             format: FileFormat::AvroContainer(Codec::Deflate),
             count: NonZeroU64::new(5).expect("5"),
             seed: 1,
+            lines: None,
         }
     );
 }
@@ -97,5 +98,13 @@ fn without_output_generate_produces_to_kafka_and_refuses_a_codec_flag() {
     assert_eq!(
         error("--brokers k:9092 --count 5 --codec snappy"),
         "invalid --codec (TRACTION_SCREEN_CODEC): applies to --output FILE.avro only"
+    );
+}
+
+#[test]
+fn a_file_takes_the_service_lines_too() {
+    assert_eq!(
+        file("--output b.jsonl --count 1 --lines 5").lines,
+        NonZeroUsize::new(5)
     );
 }

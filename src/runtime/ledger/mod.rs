@@ -186,28 +186,32 @@ impl Ledger {
     /// how many are. The consumer's admission gate: the in-flight bound holds even when
     /// pausing the partitions did not take effect.
     pub fn wait_below(&self, limit: usize, deadline: Instant) -> usize {
-        let mut state = self.lock();
-        loop {
-            let now = Instant::now();
-            if state.in_flight < limit || now >= deadline {
-                return state.in_flight;
-            }
-            state = self
-                .settled
-                .wait_timeout(state, deadline - now)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
+        self.wait_until_fewer_than(limit, |state| state.in_flight, deadline)
     }
 
     /// Waits until no message of `only` (every partition when `None`) is in flight, or
     /// until `deadline`; returns how many still are.
     pub fn wait_drained(&self, only: Option<&[Partition]>, deadline: Instant) -> usize {
+        self.wait_until_fewer_than(1, |state| state.in_flight_of(only), deadline)
+    }
+
+    /// Waits until at most `limit` messages are in flight, or until `deadline`; returns how
+    /// many are.
+    pub fn wait_at_most(&self, limit: usize, deadline: Instant) -> usize {
+        self.wait_until_fewer_than(limit + 1, |state| state.in_flight, deadline)
+    }
+
+    fn wait_until_fewer_than(
+        &self,
+        bound: usize,
+        count: impl Fn(&Offsets) -> usize,
+        deadline: Instant,
+    ) -> usize {
         let mut state = self.lock();
         loop {
-            let left = state.in_flight_of(only);
+            let left = count(&state);
             let now = Instant::now();
-            if left == 0 || now >= deadline {
+            if left < bound || now >= deadline {
                 return left;
             }
             state = self

@@ -161,3 +161,20 @@ fn a_rewind_forgets_what_was_consumed_and_claims_from_before_it_settle_nothing()
     again.done();
     assert_eq!(ledger.commits_due(), vec![(p(0), 6)]);
 }
+
+#[test]
+fn a_wait_for_room_returns_once_enough_claims_are_settled() {
+    let ledger = ledger();
+    let claims: Vec<Claim> = (0..4).map(|offset| ledger.consume(p(0), offset)).collect();
+    let waiter = {
+        let ledger = Arc::clone(&ledger);
+        thread::spawn(move || ledger.wait_at_most(2, Instant::now() + Duration::from_secs(30)))
+    };
+    let mut claims = claims.into_iter();
+    for claim in claims.by_ref().take(2) {
+        claim.done();
+    }
+    assert_eq!(waiter.join().expect("waiter"), 2);
+    assert_eq!(ledger.wait_at_most(1, Instant::now()), 2);
+    drop(claims);
+}
