@@ -135,6 +135,11 @@ fn command(
     for property in &launch.kafka_config {
         command.args(["--kafka-config", property]);
     }
+    let history_set =
+        |arg: &String| arg.starts_with("--history-topic") || arg.starts_with("--no-history");
+    if !launch.extra.iter().any(history_set) {
+        command.args(["--history-topic", &topics.history]);
+    }
     command
         .args(&launch.extra)
         .env_remove("TRACTION_SCREEN_CONFIG")

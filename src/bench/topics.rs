@@ -22,13 +22,14 @@ pub struct Target {
     mock: Option<MockCluster<'static, DefaultProducerContext>>,
 }
 
-/// The topics of one run: the input, the service's outcomes and dead letters, the pipe's
-/// output.
+/// The topics of one run: the input, the service's outcomes, dead letters and history
+/// changelog, the pipe's output.
 #[derive(Clone, Debug)]
 pub struct RunTopics {
     pub input: String,
     pub outcomes: String,
     pub dead_letters: String,
+    pub history: String,
     pub piped: String,
     pub partitions: i32,
 }
@@ -41,6 +42,7 @@ impl RunTopics {
             input: format!("{prefix}-encounters"),
             outcomes: format!("{prefix}-outcomes"),
             dead_letters: format!("{prefix}-dlq"),
+            history: format!("{prefix}-history"),
             piped: format!("{prefix}-piped"),
             partitions,
         }
@@ -71,7 +73,8 @@ impl Target {
         &self.settings.kafka_config
     }
 
-    /// Creates the run's topics (the dead letters on one partition).
+    /// Creates the run's topics (the dead letters on one partition). The history changelog
+    /// is created by the service itself, except on the mock cluster, which has no admin API.
     pub fn create(&self, topics: &RunTopics) -> anyhow::Result<()> {
         let n = topics.partitions;
         let wanted = [
@@ -81,7 +84,8 @@ impl Target {
             (topics.piped.as_str(), n),
         ];
         if let Some(cluster) = &self.mock {
-            for (name, partitions) in wanted {
+            let history = (topics.history.as_str(), n);
+            for (name, partitions) in wanted.into_iter().chain([history]) {
                 cluster
                     .create_topic(name, partitions, 1)
                     .with_context(|| format!("cannot create topic {name}"))?;

@@ -146,7 +146,12 @@ impl Worker {
             }
             None => {
                 self.shared.metrics.panic_contained();
-                error!("screening this message panicked: dead-lettering it as internal_error");
+                error!(
+                    topic = %message.partition.topic,
+                    partition = message.partition.partition,
+                    offset = message.offset,
+                    "screening this message panicked: dead-lettering it as internal_error"
+                );
                 records::internal_error(&message, &self.topics, now)
             }
         };
