@@ -252,7 +252,7 @@ fn print_drain(run: &DrainRun) {
 
 fn print_latency(l: &Latency) {
     println!(
-        "rate {:>6}/s (achieved {:.0}/s): {}/{} outcomes, p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms, max {:.1} ms (outcome stamp p99 {:.1} ms), {:.2} µs CPU/event",
+        "rate {:>6}/s (achieved {:.0}/s): {}/{} outcomes, p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms, max {:.1} ms (outcome stamp p99 {:.1} ms; input fetched p50 {:.1} ms, p99 {:.1} ms; service consume → acknowledged p99 ≤ {:.1} ms), {:.2} µs CPU/event",
         l.offered_per_s,
         l.produced_per_s,
         l.completed,
@@ -262,6 +262,9 @@ fn print_latency(l: &Latency) {
         l.p999_ms,
         l.max_ms,
         l.stamped_p99_ms,
+        l.input_p50_ms.unwrap_or(f64::NAN),
+        l.input_p99_ms.unwrap_or(f64::NAN),
+        l.processing_p99_le_ms.unwrap_or(f64::NAN),
         l.cpu_us_per_event
     );
 }
