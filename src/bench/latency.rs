@@ -1,6 +1,6 @@
 //! Rate mode: the service running while the generator offers a fixed rate, and the latency
 //! of each event from its produce timestamp (the input record's timestamp, set when the
-//! generator handed it to its producer, which does not linger) to its outcome: when the
+//! generator handed it to its producer, before its up-to-5-ms linger) to its outcome: when the
 //! harness fetched it, and the outcome record's own timestamp (when the service produced
 //! it). A watcher reads the input topic (for the timestamps) and the outcomes (whose
 //! `source` names the input offset) on its own thread, and when it fetched each event too:
