@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 
 use super::results::Drain;
-use super::stats::finished_events;
+use super::stats::{finished_events, processing_buckets};
 use super::topics::{RunTopics, Target};
 use super::usage::Usage;
 
@@ -82,15 +82,36 @@ impl Services {
     /// Events finished by all instances, from their `/metrics` (the brokers' watermarks
     /// are not reliable: tansu 0.6's are wrong).
     pub fn finished(&self) -> anyhow::Result<u64> {
-        let mut total = 0;
-        for addr in &self.admin {
-            let text = ureq::get(&format!("http://{addr}/metrics"))
-                .call()
-                .and_then(|mut response| response.body_mut().read_to_string())
-                .context("cannot read the service's /metrics")?;
-            total += finished_events(&text);
+        let texts = self.metrics()?;
+        Ok(texts.iter().map(|text| finished_events(text)).sum())
+    }
+
+    /// The instances' consume → acknowledged histogram, summed: cumulative (bound in
+    /// seconds, count) buckets.
+    pub fn processing_buckets(&self) -> anyhow::Result<Vec<(f64, u64)>> {
+        let mut total: Vec<(f64, u64)> = Vec::new();
+        for text in self.metrics()? {
+            for (i, (le, count)) in processing_buckets(&text).into_iter().enumerate() {
+                match total.get_mut(i) {
+                    Some(bucket) => bucket.1 += count,
+                    None => total.push((le, count)),
+                }
+            }
         }
         Ok(total)
+    }
+
+    /// The text of each instance's `/metrics`.
+    fn metrics(&self) -> anyhow::Result<Vec<String>> {
+        self.admin
+            .iter()
+            .map(|addr| {
+                ureq::get(&format!("http://{addr}/metrics"))
+                    .call()
+                    .and_then(|mut response| response.body_mut().read_to_string())
+                    .context("cannot read the service's /metrics")
+            })
+            .collect()
     }
 
     /// An error when an instance has exited.

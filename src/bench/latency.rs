@@ -1,9 +1,11 @@
 //! Rate mode: the service running while the generator offers a fixed rate, and the latency
 //! of each event from its produce timestamp (the input record's timestamp, set when the
-//! generator handed it to its producer, which does not linger) to its outcome: when the
+//! generator handed it to its producer, before its up-to-5-ms linger) to its outcome: when the
 //! harness fetched it, and the outcome record's own timestamp (when the service produced
 //! it). A watcher reads the input topic (for the timestamps) and the outcomes (whose
-//! `source` names the input offset) on its own thread. The first second is warm-up.
+//! `source` names the input offset) on its own thread, and when it fetched each event too:
+//! the time an event took to reach a consumer, before the service could see it. The first
+//! second is warm-up.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,7 +20,7 @@ use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 
 use super::child::{Launch, Services};
 use super::results::Latency;
-use super::stats::percentile;
+use super::stats::{bucket_percentile, percentile};
 use super::topics::{RunTopics, Target};
 use super::usage::Usage;
 use crate::generate::{self, GenerateSpec};
@@ -31,11 +33,12 @@ const WARM_UP_MS: i64 = 1000;
 /// How long outcomes may trail the last event produced.
 const CATCH_UP: Duration = Duration::from_secs(60);
 
-/// What the watcher saw: input timestamps by (partition, offset), and per outcome its
-/// input's place, its own timestamp and when it was fetched (ms since the epoch).
+/// What the watcher saw: input timestamps and when each input was fetched, by (partition,
+/// offset), and per outcome its input's place, its own timestamp and when it was fetched
+/// (ms since the epoch).
 #[derive(Default)]
 struct Seen {
-    inputs: HashMap<(i32, i64), i64>,
+    inputs: HashMap<(i32, i64), (i64, f64)>,
     outcomes: Vec<((i32, i64), i64, f64)>,
 }
 
@@ -99,7 +102,7 @@ fn watch(
         let stamp = message.timestamp().to_millis().unwrap_or(0);
         let place = (message.partition(), message.offset());
         if message.topic() == input {
-            seen.inputs.insert(place, stamp);
+            seen.inputs.insert(place, (stamp, epoch_ms()));
             continue;
         }
         completed.fetch_add(1, Ordering::Relaxed);
@@ -142,11 +145,14 @@ pub fn at_rate(
         thread::sleep(Duration::from_millis(50));
     }
     let used = usage.until_now();
+    let buckets = services.processing_buckets()?;
     let completed = watcher.completed.load(Ordering::Relaxed);
     let seen = watcher.finish()?;
     let (mut fetched, mut stamped) = latencies(&seen);
-    fetched.sort_by(f64::total_cmp);
-    stamped.sort_by(f64::total_cmp);
+    let mut input = input_latencies(&seen);
+    for sorted in [&mut fetched, &mut stamped, &mut input] {
+        sorted.sort_by(f64::total_cmp);
+    }
     let ms = |sorted: &[f64], q| percentile(sorted, q).unwrap_or(f64::NAN);
     Ok(Latency {
         offered_per_s: spec.settings.rate.map_or(0, |r| r.get()),
@@ -158,22 +164,38 @@ pub fn at_rate(
         p999_ms: ms(&fetched, 0.999),
         max_ms: ms(&fetched, 1.0),
         stamped_p99_ms: ms(&stamped, 0.99),
+        input_p50_ms: percentile(&input, 0.5),
+        input_p99_ms: percentile(&input, 0.99),
+        processing_p99_le_ms: bucket_percentile(&buckets, 0.99).map(|s| s * 1000.0),
         cpu_us_per_event: used.cpu_seconds * 1e6 / completed.max(1) as f64,
         peak_rss_mib: used.peak_rss_mib,
     })
 }
 
+/// The first produce timestamp counted: the first input's plus the warm-up.
+fn measured_from(seen: &Seen) -> i64 {
+    let first = seen.inputs.values().map(|(stamp, _)| *stamp).min();
+    first.map_or(i64::MAX, |first| first + WARM_UP_MS)
+}
+
+/// Per input produced after the warm-up: fetched by the watcher − produced, in ms.
+fn input_latencies(seen: &Seen) -> Vec<f64> {
+    let measured_from = measured_from(seen);
+    seen.inputs
+        .values()
+        .filter(|(produced, _)| *produced >= measured_from)
+        .map(|(produced, fetched)| fetched - *produced as f64)
+        .collect()
+}
+
 /// Per outcome whose input was seen, produced after the warm-up: fetched − produced and
 /// stamped − produced, in ms.
 fn latencies(seen: &Seen) -> (Vec<f64>, Vec<f64>) {
-    let Some(first) = seen.inputs.values().min() else {
-        return (Vec::new(), Vec::new());
-    };
-    let measured_from = first + WARM_UP_MS;
+    let measured_from = measured_from(seen);
     seen.outcomes
         .iter()
         .filter_map(|(place, stamp, fetched)| {
-            let produced = *seen.inputs.get(place)?;
+            let (produced, _) = *seen.inputs.get(place)?;
             (produced >= measured_from).then(|| {
                 let produced = produced as f64;
                 (fetched - produced, *stamp as f64 - produced)

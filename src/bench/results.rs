@@ -61,6 +61,16 @@ pub struct Latency {
     pub max_ms: f64,
     /// Event produced → the outcome record's own timestamp (when the service produced it).
     pub stamped_p99_ms: f64,
+    /// Event produced → the event itself fetched by the harness (p50, p99): how long the
+    /// input took to reach a consumer, before the service saw it.
+    #[serde(default)]
+    pub input_p50_ms: Option<f64>,
+    #[serde(default)]
+    pub input_p99_ms: Option<f64>,
+    /// The service's own consume → acknowledged p99, as the bound of its histogram's bucket
+    /// (every event of the hold, warm-up included).
+    #[serde(default)]
+    pub processing_p99_le_ms: Option<f64>,
     pub cpu_us_per_event: f64,
     pub peak_rss_mib: Option<f64>,
 }

@@ -49,6 +49,34 @@ pub fn finished_events(metrics: &str) -> u64 {
         .sum::<f64>() as u64
 }
 
+/// The cumulative buckets (upper bound in seconds, count) of the service's consume →
+/// acknowledged histogram, from the text of its `/metrics`.
+pub fn processing_buckets(metrics: &str) -> Vec<(f64, u64)> {
+    const PREFIX: &str = "traction_screen_processing_seconds_bucket{le=\"";
+    metrics
+        .lines()
+        .filter_map(|line| {
+            let (le, count) = line.strip_prefix(PREFIX)?.split_once("\"} ")?;
+            let le = if le == "+Inf" {
+                f64::INFINITY
+            } else {
+                le.parse().ok()?
+            };
+            Some((le, count.parse::<f64>().ok()? as u64))
+        })
+        .collect()
+}
+
+/// The smallest bucket bound that holds at least `q` of the samples (`None` without any).
+pub fn bucket_percentile(buckets: &[(f64, u64)], q: f64) -> Option<f64> {
+    let total = buckets.last()?.1;
+    let wanted = (q * total as f64).ceil() as u64;
+    (total > 0)
+        .then(|| buckets.iter().find(|(_, count)| *count >= wanted))
+        .flatten()
+        .map(|(le, _)| *le)
+}
+
 /// Peak resident memory in MiB (`VmHWM`) from the text of `/proc/PID/status`.
 pub fn peak_rss_mib(status: &str) -> Option<f64> {
     let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
@@ -103,6 +131,22 @@ mod tests {
             traction_screen_events_consumed_total 500\n";
         assert_eq!(finished_events(metrics), 129);
         assert_eq!(finished_events(""), 0);
+    }
+
+    #[test]
+    fn the_processing_percentile_is_the_bound_of_the_bucket_that_reaches_it() {
+        let metrics = "# TYPE traction_screen_processing_seconds histogram\n\
+            traction_screen_processing_seconds_bucket{le=\"0.01\"} 90\n\
+            traction_screen_processing_seconds_bucket{le=\"0.025\"} 98\n\
+            traction_screen_processing_seconds_bucket{le=\"0.5\"} 100\n\
+            traction_screen_processing_seconds_bucket{le=\"+Inf\"} 100\n\
+            traction_screen_processing_seconds_sum 1.5\n";
+        let buckets = processing_buckets(metrics);
+        assert_eq!(buckets.len(), 4);
+        assert_eq!(bucket_percentile(&buckets, 0.5), Some(0.01));
+        assert_eq!(bucket_percentile(&buckets, 0.98), Some(0.025));
+        assert_eq!(bucket_percentile(&buckets, 0.99), Some(0.5));
+        assert_eq!(bucket_percentile(&[], 0.99), None);
     }
 
     #[test]

@@ -35,10 +35,15 @@ fn bench(output: &Path, args: &[&str]) -> Results {
 #[test]
 fn a_drain_run_measures_both_ceilings_and_the_service_on_every_event() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let results = bench(dir.path(), &["--events", "300", "--format", "avro"]);
+    let args = ["--events", "300", "--format", "avro", "--lines", "20"];
+    let results = bench(dir.path(), &args);
     assert_eq!(
-        (results.target.as_str(), results.format.as_str()),
-        ("mock", "avro")
+        (
+            results.target.as_str(),
+            results.format.as_str(),
+            results.lines
+        ),
+        ("mock", "avro", Some(20))
     );
     assert_eq!(results.drains.len(), 1);
     let run = &results.drains[0];
@@ -62,6 +67,14 @@ fn a_rate_run_sees_an_outcome_for_every_event_offered() {
         (100, 300, 300)
     );
     assert!(latency.p50_ms <= latency.p99_ms && latency.p99_ms <= latency.max_ms);
+    // Where the time went: the events' own fetch, and the service's histogram.
+    let input = latency.input_p50_ms.zip(latency.input_p99_ms);
+    assert!(
+        input.is_some_and(|(p50, p99)| 0.0 <= p50 && p50 <= p99),
+        "{input:?}"
+    );
+    let processing = latency.processing_p99_le_ms;
+    assert!(processing.is_some_and(f64::is_finite), "{processing:?}");
     let plot = std::fs::read_to_string(dir.path().join("latency.svg")).expect("plot");
     assert!(plot.starts_with("<svg"), "{plot}");
 }
