@@ -59,7 +59,8 @@ fn main() {
     let mut rates = Vec::new();
     for run in 1..=3 {
         let started = Instant::now();
-        let restored = restore(&config, topic, 0, Duration::from_secs(60), &|| false)
+        let consumer = config.create().expect("a restore consumer");
+        let restored = restore(&consumer, topic, 0, Duration::from_secs(60), &|| false)
             .expect("the changelog restores");
         let seconds = started.elapsed().as_secs_f64();
         let held = restored.history.patients();

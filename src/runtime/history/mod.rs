@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use prometheus::Registry;
 use rdkafka::config::ClientConfig;
+use rdkafka::consumer::BaseConsumer;
 use tracing::info;
 use traction_screen_core::history::History;
 
@@ -101,24 +102,28 @@ impl Histories {
     /// Restores the histories of newly assigned partitions, one after the other; readiness
     /// stays false until all are done. A restore that fails stops the service.
     pub fn restore(&self, partitions: &[Partition], shared: &Shared) {
+        if partitions.is_empty() {
+            return;
+        }
         shared.health.restoring(partitions.len() as isize);
+        let consumer: Result<BaseConsumer, _> = self.restore_config.create();
         for partition in partitions {
-            self.restore_one(partition, shared);
+            match &consumer {
+                Ok(consumer) => self.restore_one(consumer, partition, shared),
+                Err(error) => shared.shutdown.fail(format!(
+                    "cannot create the consumer that restores history from {}: {error}",
+                    self.topic
+                )),
+            }
             shared.health.restoring(-1);
         }
     }
 
-    fn restore_one(&self, partition: &Partition, shared: &Shared) {
+    fn restore_one(&self, consumer: &BaseConsumer, partition: &Partition, shared: &Shared) {
         let started = Instant::now();
         let stop = || shared.shutdown.is_triggered();
         let number = partition.partition;
-        match restore::restore(
-            &self.restore_config,
-            &self.topic,
-            number,
-            self.patience,
-            &stop,
-        ) {
+        match restore::restore(consumer, &self.topic, number, self.patience, &stop) {
             Ok(restored) => {
                 let took = started.elapsed();
                 self.metrics.restore_seconds.observe(took.as_secs_f64());

@@ -10,7 +10,6 @@
 use std::time::{Duration, Instant};
 
 use rdkafka::Message;
-use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
@@ -35,17 +34,17 @@ pub struct Restored {
     pub records: u64,
 }
 
-/// Reads partition `partition` of `topic` to its end with a consumer made from `config`
-/// (no group: the partition is assigned, nothing is committed). Gives up when no record
+/// Reads partition `partition` of `topic` to its end with `consumer` (made from the restore
+/// configuration: it never joins its group; the partition is assigned, replacing whatever
+/// was, and nothing is committed). One consumer serves every partition of a rebalance. Gives up when no record
 /// arrives for `patience`, or when `stop` says so.
 pub fn restore(
-    config: &ClientConfig,
+    consumer: &BaseConsumer,
     topic: &str,
     partition: i32,
     patience: Duration,
     stop: &dyn Fn() -> bool,
 ) -> Result<Restored, RestoreError> {
-    let consumer: BaseConsumer = config.create()?;
     let (low, high) = consumer.fetch_watermarks(topic, partition, patience)?;
     let mut restored = Restored {
         history: History::new(),
