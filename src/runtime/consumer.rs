@@ -113,7 +113,7 @@ fn consume(
             // fetches again only when its broker thread next wakes up, up to 1 s later
             // (BENCHMARKS.md, "Why the service drains below the pipe").
             let deadline = Instant::now() + PAUSE_AFTER;
-            if shared.ledger.wait_at_most(resume_at, deadline) <= resume_at {
+            if shared.ledger.wait_below(resume_at + 1, deadline) <= resume_at {
                 continue;
             }
         }

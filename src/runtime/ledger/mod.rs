@@ -183,8 +183,8 @@ impl Ledger {
     }
 
     /// Waits until fewer than `limit` messages are in flight, or until `deadline`; returns
-    /// how many are. The consumer's admission gate: the in-flight bound holds even when
-    /// pausing the partitions did not take effect.
+    /// how many are. The consumer's admission gate (the in-flight bound holds even when
+    /// pausing the partitions did not take effect) and its wait before pausing.
     pub fn wait_below(&self, limit: usize, deadline: Instant) -> usize {
         self.wait_until_fewer_than(limit, |state| state.in_flight, deadline)
     }
@@ -193,12 +193,6 @@ impl Ledger {
     /// until `deadline`; returns how many still are.
     pub fn wait_drained(&self, only: Option<&[Partition]>, deadline: Instant) -> usize {
         self.wait_until_fewer_than(1, |state| state.in_flight_of(only), deadline)
-    }
-
-    /// Waits until at most `limit` messages are in flight, or until `deadline`; returns how
-    /// many are.
-    pub fn wait_at_most(&self, limit: usize, deadline: Instant) -> usize {
-        self.wait_until_fewer_than(limit + 1, |state| state.in_flight, deadline)
     }
 
     fn wait_until_fewer_than(

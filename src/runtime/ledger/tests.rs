@@ -168,13 +168,13 @@ fn a_wait_for_room_returns_once_enough_claims_are_settled() {
     let claims: Vec<Claim> = (0..4).map(|offset| ledger.consume(p(0), offset)).collect();
     let waiter = {
         let ledger = Arc::clone(&ledger);
-        thread::spawn(move || ledger.wait_at_most(2, Instant::now() + Duration::from_secs(30)))
+        thread::spawn(move || ledger.wait_below(3, Instant::now() + Duration::from_secs(30)))
     };
     let mut claims = claims.into_iter();
     for claim in claims.by_ref().take(2) {
         claim.done();
     }
     assert_eq!(waiter.join().expect("waiter"), 2);
-    assert_eq!(ledger.wait_at_most(1, Instant::now()), 2);
+    assert_eq!(ledger.wait_below(2, Instant::now()), 2);
     drop(claims);
 }
