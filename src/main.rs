@@ -17,6 +17,12 @@ use traction_screen::service::{self, Service};
 use traction_screen::telemetry::{self, LogFormat};
 use traction_screen::{bench, demo, report};
 
+/// mimalloc rather than glibc's malloc: the consumer thread allocates each message's job and
+/// the screening workers free it, and glibc's per-arena locks showed as 12.7 % of the
+/// service's CPU in a drain with history (BENCHMARKS.md, "Allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const CONFIG_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
