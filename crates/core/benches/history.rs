@@ -107,6 +107,10 @@ fn screen_with_history(c: &mut Criterion) {
                 )
             },
         );
+        let mut value = Vec::new();
+        group.bench_with_input(BenchmarkId::new("encode_patient", prior), &prior, |b, _| {
+            b.iter(|| black_box(history.encode_patient(black_box("pt-bench"), &mut value)))
+        });
     }
     group.finish();
 }

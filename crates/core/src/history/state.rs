@@ -16,7 +16,8 @@
 //!
 //! The patient id is the record's key, not part of the value.
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct as _;
+use serde::{Deserialize, Serialize, Serializer};
 
 use std::hash::BuildHasher;
 
@@ -71,8 +72,9 @@ fn discipline_of(code: u8) -> Option<Discipline> {
     })
 }
 
+/// Format version 1 as read; written by [`PatientOut`] (a test pins the two together).
 #[derive(Serialize, Deserialize)]
-struct PatientV1<'a> {
+pub(super) struct PatientV1<'a> {
     newest: i32,
     #[serde(borrow)]
     versions: Vec<VersionV1<'a>>,
@@ -107,12 +109,8 @@ impl History {
             return false;
         };
         out.push(FORMAT_VERSION);
-        let value = PatientV1 {
-            newest: patient.newest,
-            versions: patient.versions.iter().map(version_v1).collect(),
-        };
-        *out =
-            postcard::to_extend(&value, std::mem::take(out)).expect("writing to a Vec cannot fail");
+        *out = postcard::to_extend(&PatientOut(patient), std::mem::take(out))
+            .expect("writing to a Vec cannot fail");
         true
     }
 
@@ -160,24 +158,56 @@ impl History {
     }
 }
 
-fn version_v1(version: &Version) -> VersionV1<'_> {
-    VersionV1 {
-        position: version.position,
-        event_id: version.event_id(),
-        claim_id: version.claim_id(),
-        npi: version.npi(),
-        discipline: discipline_code(version.discipline),
-        void: version.void,
-        date: version.date,
-        lines: version
-            .lines()
-            .map(|line| LineV1 {
-                date: line.date.epoch_days(),
-                charge_cents: line.charge_cents,
-                code: line.code,
-                flags: line.flags,
-            })
-            .collect(),
+/// Writes [`PatientV1`]'s layout straight from the history, without building one: each
+/// screened event writes its patient's value, and a `Vec` per version and per version's
+/// lines cost more than the writing (BENCHMARKS.md, "Changelog value").
+struct PatientOut<'a>(&'a PatientHistory);
+
+struct VersionOut<'a>(&'a Version);
+
+struct LinesOut<'a>(&'a Version);
+
+impl Serialize for PatientOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut patient = serializer.serialize_struct("PatientV1", 2)?;
+        patient.serialize_field("newest", &self.0.newest)?;
+        patient.serialize_field("versions", &VersionsOut(&self.0.versions))?;
+        patient.end()
+    }
+}
+
+struct VersionsOut<'a>(&'a [Version]);
+
+impl Serialize for VersionsOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(VersionOut))
+    }
+}
+
+impl Serialize for VersionOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let v = self.0;
+        let mut version = serializer.serialize_struct("VersionV1", 8)?;
+        version.serialize_field("position", &v.position)?;
+        version.serialize_field("event_id", v.event_id())?;
+        version.serialize_field("claim_id", v.claim_id())?;
+        version.serialize_field("npi", v.npi())?;
+        version.serialize_field("discipline", &discipline_code(v.discipline))?;
+        version.serialize_field("void", &v.void)?;
+        version.serialize_field("date", &v.date)?;
+        version.serialize_field("lines", &LinesOut(v))?;
+        version.end()
+    }
+}
+
+impl Serialize for LinesOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.lines().map(|line| LineV1 {
+            date: line.date.epoch_days(),
+            charge_cents: line.charge_cents,
+            code: line.code,
+            flags: line.flags,
+        }))
     }
 }
 

@@ -49,6 +49,15 @@ fn a_restored_patient_has_the_same_history_and_encodes_to_the_same_bytes() {
 }
 
 #[test]
+fn the_value_is_written_in_the_layout_it_is_read_in() {
+    // `encode_patient` writes straight from the history; the derived layout it must match
+    // is the one `restore_patient` reads.
+    let value = encoded(&sample(), "pt-0001");
+    let read: crate::history::state::PatientV1<'_> = postcard::from_bytes(&value[1..]).unwrap();
+    assert_eq!(postcard::to_allocvec(&read).unwrap(), &value[1..]);
+}
+
+#[test]
 fn an_unknown_patient_encodes_to_nothing() {
     let mut out = vec![1, 2, 3];
     assert!(!sample().encode_patient("pt-unknown", &mut out));
