@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use traction_screen_core::codec::{Encoder, OutputFormat};
 use traction_screen_core::domain::Timestamp;
-use traction_screen_core::pipeline::Pipeline;
+use traction_screen_core::history::History;
+use traction_screen_core::pipeline::{Pipeline, Processed};
 
 use super::results::CorePath;
 use super::topics::Target;
@@ -60,8 +61,12 @@ pub fn spec(
     Ok(GenerateSpec::new(settings))
 }
 
-/// CPU time per event of the core path on the first events of `kind`.
-pub fn core_path(kind: &Kind, events: u64) -> anyhow::Result<CorePath> {
+/// CPU time per event of the core path on the first events of `kind`, as the service runs
+/// it: decode, screen, encode the outcome and, when the service keeps history
+/// (`with_history`), screen against the events before it and encode the patient's
+/// changelog value. Each pass over the events starts from an empty history, positions in
+/// input order, so every pass screens as the first one did.
+pub fn core_path(kind: &Kind, events: u64, with_history: bool) -> anyhow::Result<CorePath> {
     let encoder = Encoder::new(kind.format, None).context("the events' format")?;
     let mut synth = crate::generate::synth(kind.seed, kind.lines);
     let values = (0..events.min(CORE_EVENTS))
@@ -74,12 +79,27 @@ pub fn core_path(kind: &Kind, events: u64) -> anyhow::Result<CorePath> {
         .collect::<Result<Vec<_>, _>>()
         .context("cannot encode a generated encounter")?;
     let pipeline = Pipeline::with_defaults();
+    let (mut outcome, mut changelog) = (Vec::new(), Vec::new());
     let usage = Usage::of_this_thread();
     let started = Instant::now();
     let mut processed = 0u64;
     while started.elapsed() < CORE_TIME {
-        for value in &values {
-            std::hint::black_box(pipeline.process(value, Timestamp::now(), None));
+        let mut history = with_history.then(History::new);
+        for (position, value) in (0..).zip(&values) {
+            let now = Timestamp::now();
+            let result = match &mut history {
+                Some(history) => pipeline.process_in(value, history, position, now, None),
+                None => pipeline.process(value, now, None),
+            };
+            if let Processed::Screened(screened) = &result {
+                pipeline
+                    .encode(&screened.outcome, &mut outcome)
+                    .context("cannot encode an outcome")?;
+                if let Some(history) = &history {
+                    history.encode_patient(&screened.outcome.patient_id, &mut changelog);
+                }
+            }
+            std::hint::black_box((result, &outcome, &changelog));
         }
         processed += values.len() as u64;
     }
@@ -87,5 +107,6 @@ pub fn core_path(kind: &Kind, events: u64) -> anyhow::Result<CorePath> {
     Ok(CorePath {
         events: values.len() as u64,
         cpu_us_per_event: used.cpu_seconds * 1e6 / processed.max(1) as f64,
+        with_history,
     })
 }

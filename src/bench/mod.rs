@@ -167,8 +167,13 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Results> {
 }
 
 fn drain_runs(args: &BenchArgs, launch: &Launch, results: &mut Results) -> anyhow::Result<()> {
-    let core = events::core_path(&args.events_kind(), args.events)?;
-    println!("core path: {:.2} µs CPU per event", core.cpu_us_per_event);
+    let with_history = !launch.extra.iter().any(|arg| arg == "--no-history");
+    let core = events::core_path(&args.events_kind(), args.events, with_history)?;
+    println!(
+        "core path{}: {:.2} µs CPU per event",
+        if with_history { " with history" } else { "" },
+        core.cpu_us_per_event
+    );
     results.core = Some(core);
     for run in 0..args.runs {
         // A fresh mock cluster each run: it holds every record in this process's memory.

@@ -80,6 +80,10 @@ pub struct Latency {
 pub struct CorePath {
     pub events: u64,
     pub cpu_us_per_event: f64,
+    /// Whether it kept history as the service did (screening against the events before,
+    /// encoding the changelog value); results written before this field had none.
+    #[serde(default)]
+    pub with_history: bool,
 }
 
 /// Everything one `bench` invocation measured, and how it was set up.

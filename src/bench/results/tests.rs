@@ -37,6 +37,7 @@ fn the_summary_takes_medians_of_each_runs_own_ratios() {
         core: Some(CorePath {
             events: 100,
             cpu_us_per_event: 5.0,
+            with_history: false,
         }),
         drains: vec![
             run(100.0, 50.0, 40.0),
