@@ -46,30 +46,18 @@ pub enum Produced {
     DeadLetter(&'static str),
 }
 
-/// An input message whose records are on their way to the broker, or a changelog record
-/// written for several of them at once.
+/// An input message whose records are on their way to the broker.
 pub struct Pending {
+    claim: Claim,
+    consumed_at: Instant,
+    produced: Produced,
     awaiting: AtomicUsize,
-    settles: Settles,
-}
-
-enum Settles {
-    /// An input message: the last of its records acknowledged completes its offset.
-    Message {
-        claim: Claim,
-        consumed_at: Instant,
-        produced: Produced,
-        metrics: Arc<Metrics>,
-    },
-    /// One changelog record standing for a patient's changelog record of each of these
-    /// messages (the worker writes a patient's history once for the messages it screened
-    /// in one go): acknowledged, it counts as one acknowledged record of each.
-    Shares(Vec<Arc<Pending>>),
+    metrics: Arc<Metrics>,
 }
 
 impl Pending {
     /// `records` = how many records must be acknowledged (2 when the outcome also goes to the
-    /// alerts topic; one more for its share of a changelog record).
+    /// alerts topic).
     pub fn new(
         claim: Claim,
         consumed_at: Instant,
@@ -78,33 +66,16 @@ impl Pending {
         metrics: Arc<Metrics>,
     ) -> Self {
         Self {
+            claim,
+            consumed_at,
+            produced,
             awaiting: AtomicUsize::new(records),
-            settles: Settles::Message {
-                claim,
-                consumed_at,
-                produced,
-                metrics,
-            },
-        }
-    }
-
-    /// The bookkeeping of one record that stands for one record of each of `messages`.
-    /// Dropped undelivered, it drops their shares with it: their claims are never done.
-    pub fn shared_by(messages: Vec<Arc<Pending>>) -> Self {
-        Self {
-            awaiting: AtomicUsize::new(1),
-            settles: Settles::Shares(messages),
+            metrics,
         }
     }
 
     pub fn is_dead_letter(&self) -> bool {
-        matches!(
-            self.settles,
-            Settles::Message {
-                produced: Produced::DeadLetter(_),
-                ..
-            }
-        )
+        matches!(self.produced, Produced::DeadLetter(_))
     }
 
     /// One record was acknowledged; the last one completes the input offset.
@@ -112,26 +83,16 @@ impl Pending {
         if self.awaiting.fetch_sub(1, Ordering::SeqCst) != 1 {
             return;
         }
-        match &self.settles {
-            Settles::Message {
-                claim,
-                consumed_at,
-                produced,
-                metrics,
-            } => {
-                claim.done();
-                let elapsed = consumed_at.elapsed();
-                match *produced {
-                    Produced::Outcome(verdict, alert) => {
-                        metrics.outcome_delivered(verdict, elapsed);
-                        if let Some(condition) = alert {
-                            metrics.alert_delivered(condition);
-                        }
-                    }
-                    Produced::DeadLetter(reason) => metrics.dead_letter_delivered(reason, elapsed),
+        self.claim.done();
+        let elapsed = self.consumed_at.elapsed();
+        match self.produced {
+            Produced::Outcome(verdict, alert) => {
+                self.metrics.outcome_delivered(verdict, elapsed);
+                if let Some(condition) = alert {
+                    self.metrics.alert_delivered(condition);
                 }
             }
-            Settles::Shares(messages) => messages.iter().for_each(|message| message.delivered()),
+            Produced::DeadLetter(reason) => self.metrics.dead_letter_delivered(reason, elapsed),
         }
     }
 }

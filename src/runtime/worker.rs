@@ -4,16 +4,11 @@
 //! bookkeeping ([`Pending`]) travels with them as the producer's opaque.
 //!
 //! Everything one message does happens in [`Worker::handle`]; the Kafka side only sends
-//! what it is told. With history, a worker screens the messages its queue already holds (up
-//! to [`RUN`]) before it writes their patients' changelog records, one a patient
-//! ([`Changelog`]): in a backlog a patient's events are often close together, and each
-//! record carries the patient's whole history, of which compaction keeps only the last.
+//! what it is told.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, SyncSender};
-
-use rustc_hash::FxHashMap;
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
@@ -24,7 +19,7 @@ use traction_screen_core::pipeline::{Pipeline, Processed};
 
 use super::delivery::{self, Pending, ServiceProducer, base_record};
 use super::kafka::send_waiting;
-use super::ledger::{Claim, Partition};
+use super::ledger::Claim;
 use super::panic_probe;
 use super::records::{self, Batch, Buffers, Consumed, Record, records_for};
 use super::shared::Shared;
@@ -37,32 +32,6 @@ pub(super) struct Job {
     pub(super) consumed_at: Instant,
     /// Its place in the ledger: settled when its records are acknowledged.
     pub(super) claim: Claim,
-}
-
-/// The most messages a worker screens before it writes their changelog records (it goes on
-/// only while its queue already holds more, so a quiet stream writes each at once).
-const RUN: usize = 256;
-
-/// The patients whose changelog record waits for the end of the worker's run, each with
-/// the messages whose records it stands for.
-#[derive(Default)]
-struct Changelog {
-    patients: FxHashMap<Partition, FxHashMap<Box<str>, Vec<Arc<Pending>>>>,
-}
-
-impl Changelog {
-    fn add(&mut self, partition: &Partition, patient_id: &str, message: Arc<Pending>) {
-        let patients = match self.patients.get_mut(partition) {
-            Some(patients) => patients,
-            None => self.patients.entry(partition.clone()).or_default(),
-        };
-        match patients.get_mut(patient_id) {
-            Some(messages) => messages.push(message),
-            None => {
-                patients.insert(patient_id.into(), vec![message]);
-            }
-        }
-    }
 }
 
 struct Worker {
@@ -111,20 +80,15 @@ pub(super) fn start(
 impl Worker {
     fn run(self, jobs: Receiver<Job>) {
         let mut buffers = Buffers::default();
-        let mut changelog = Changelog::default();
-        while let Ok(job) = jobs.recv() {
-            self.handle(job, &mut buffers, &mut changelog);
-            for job in jobs.try_iter().take(RUN - 1) {
-                self.handle(job, &mut buffers, &mut changelog);
-            }
-            self.write_changelog(&mut changelog, &mut buffers);
+        for job in jobs {
+            self.handle(job, &mut buffers);
         }
     }
 
     /// One message: process it, decide what to produce, send that. A panic while
     /// processing or encoding it is contained here: the message is dead-lettered as
     /// `internal_error` and the partition moves on.
-    fn handle(&self, job: Job, buffers: &mut Buffers, changelog: &mut Changelog) {
+    fn handle(&self, job: Job, buffers: &mut Buffers) {
         let Job {
             message,
             consumed_at,
@@ -156,25 +120,24 @@ impl Worker {
         let processed = contained(|| self.process(&message, history.as_deref_mut(), now));
         let batch = processed.as_ref().and_then(|processed| {
             self.observe(processed, &message);
-            let pipeline = &self.pipeline;
-            contained(|| records_for(processed, &message, &self.topics, pipeline, buffers, now))
+            let (pipeline, history) = (&self.pipeline, history.as_deref());
+            contained(|| {
+                records_for(
+                    processed,
+                    &message,
+                    &self.topics,
+                    pipeline,
+                    buffers,
+                    now,
+                    history,
+                )
+            })
         });
         if let (Some(partition), Some(history)) = (&partition_history, history) {
             partition.observe(&history);
         }
-        let (batch, patient_id) = match batch {
-            Some(Ok(Some(batch))) => {
-                // A screened event's patient gets a changelog record when there is history.
-                let patient_id = match processed.as_ref() {
-                    Some(Processed::Screened(screened))
-                        if partition_history.is_some() && self.topics.history.is_some() =>
-                    {
-                        Some(screened.outcome.patient_id.as_str())
-                    }
-                    _ => None,
-                };
-                (batch, patient_id)
-            }
+        let batch = match batch {
+            Some(Ok(Some(batch))) => batch,
             // Abandoned: the claim is dropped unsettled, so the offset stays uncommitted.
             Some(Ok(None)) => return,
             Some(Err(error)) => {
@@ -189,7 +152,7 @@ impl Worker {
                     offset = message.offset,
                     "screening this message panicked: dead-lettering it as internal_error"
                 );
-                (records::internal_error(&message, &self.topics, now), None)
+                records::internal_error(&message, &self.topics, now)
             }
         };
         // Exactly-once: the records go into the open transaction, unless an abort rewound
@@ -198,53 +161,15 @@ impl Worker {
         if permit.is_some() && !claim.is_current() {
             return;
         }
-        let pending = Arc::new(Pending::new(
+        let pending = Pending::new(
             claim,
             consumed_at,
             batch.produced,
-            batch.records.len() + usize::from(patient_id.is_some()),
+            batch.records.len(),
             Arc::clone(&self.shared.metrics),
-        ));
-        self.send_all(batch, &pending);
-        if let Some(patient_id) = patient_id {
-            changelog.add(&message.partition, patient_id, pending);
-        }
-        if permit.is_some() {
-            // Exactly-once: all of a message's records, its changelog record included, go
-            // into the same transaction.
-            self.write_changelog(changelog, buffers);
-        }
+        );
+        self.send_all(batch, &Arc::new(pending));
         drop(permit);
-    }
-
-    /// Writes each waiting patient's history as it now stands, one record standing for all
-    /// the patient's messages since the last. A partition revoked meanwhile writes nothing:
-    /// its messages' claims are dropped unsettled (abandoned, read again by its next owner).
-    fn write_changelog(&self, changelog: &mut Changelog, buffers: &mut Buffers) {
-        let Some(histories) = &self.shared.histories else {
-            return;
-        };
-        for (partition, patients) in changelog.patients.drain() {
-            let Some(history) = histories.get(&partition) else {
-                continue;
-            };
-            for (patient_id, messages) in patients {
-                let record = {
-                    let history = history.lock();
-                    records::changelog_record(
-                        &self.topics,
-                        partition.partition,
-                        &patient_id,
-                        &history,
-                        buffers,
-                    )
-                };
-                let Some(record) = record else { continue };
-                if !self.send(record, &Arc::new(Pending::shared_by(messages))) {
-                    return;
-                }
-            }
-        }
     }
 
     /// Decodes and screens the message, against its partition's history when there is one

@@ -10,13 +10,11 @@
 //! - Abandoned: nothing. Its offset is never committed, so it is processed again.
 //! - A message whose screening panicked ([`internal_error`]): a dead letter like a rejected
 //!   one, with reason `internal_error`.
-//! - History: with a history changelog topic, a screened event's patient has its history as
-//!   it now stands (`History::encode_patient`) written to the changelog's partition of the
-//!   same number as the input's, keyed by the patient id ([`changelog_record`]). The worker
-//!   writes it once per patient for the messages it screened in one go (compaction keeps
-//!   only a key's last value anyway), and each of those messages counts that record as one
-//!   of its own: its input offset is committed only once the record, too, was acknowledged
-//!   (and a transaction holds it with the message's other records).
+//! - History: with a history changelog topic, a screened event's records end with the
+//!   patient's history as it now stands (`History::encode_patient`) to the changelog's
+//!   partition of the same number as the input's, keyed by the patient id. It is one more
+//!   record of the message, so the input offset is committed only once it, too, was
+//!   acknowledged (and a transaction around the message's records holds it as well).
 
 use rdkafka::message::{Header, OwnedHeaders};
 use traction_screen_core::codec::EncodeError;
@@ -77,10 +75,10 @@ pub struct Batch<'a> {
     pub records: Vec<Record<'a>>,
 }
 
-/// The records to produce for `message`, processed as `processed`; `None` when it was
-/// abandoned. Outcomes are encoded into `buffers` (by the pipeline's encoder); `now` stamps
-/// a dead letter's `dlq.time`. A screened event's changelog record is
-/// [`changelog_record`]'s.
+/// The records to produce for `message`, processed as `processed` (against `history`, the
+/// partition's, when the service keeps one); `None` when it was abandoned. Outcomes are
+/// encoded into `buffers` (by the pipeline's encoder); `now` stamps a dead letter's
+/// `dlq.time`.
 pub fn records_for<'a>(
     processed: &'a Processed,
     message: &'a Consumed,
@@ -88,37 +86,34 @@ pub fn records_for<'a>(
     pipeline: &Pipeline,
     buffers: &'a mut Buffers,
     now: Timestamp,
+    history: Option<&History>,
 ) -> Result<Option<Batch<'a>>, EncodeError> {
     let batch = match processed {
         Processed::Screened(screened) => {
-            let Buffers { outcome, alert, .. } = buffers;
-            outcome_records(&screened.outcome, topics, pipeline, outcome, alert)?
+            let Buffers {
+                outcome,
+                alert,
+                history: history_bytes,
+            } = buffers;
+            let mut batch = outcome_records(&screened.outcome, topics, pipeline, outcome, alert)?;
+            let changelog = topics.history.as_ref().zip(history);
+            if let Some((topic, history)) = changelog {
+                let patient_id = screened.outcome.patient_id.as_str();
+                history.encode_patient(patient_id, history_bytes);
+                batch.records.push(Record {
+                    topic: topic.as_str(),
+                    partition: Some(message.partition.partition),
+                    key: Some(patient_id.as_bytes()),
+                    payload: Some(&history_bytes[..]),
+                    headers: None,
+                });
+            }
+            batch
         }
         Processed::Rejected(error) => dead_letter(message, topics, &Why::from(error), now),
         Processed::Abandoned => return Ok(None),
     };
     Ok(Some(batch))
-}
-
-/// The changelog record of `patient_id` with its history as `history` now holds it (encoded
-/// into `buffers`), to the changelog's partition `partition` (the input's number); `None`
-/// without a history topic.
-pub fn changelog_record<'a>(
-    topics: &'a Topics,
-    partition: i32,
-    patient_id: &'a str,
-    history: &History,
-    buffers: &'a mut Buffers,
-) -> Option<Record<'a>> {
-    let topic = topics.history.as_ref()?;
-    history.encode_patient(patient_id, &mut buffers.history);
-    Some(Record {
-        topic: topic.as_str(),
-        partition: Some(partition),
-        key: Some(patient_id.as_bytes()),
-        payload: Some(&buffers.history[..]),
-        headers: None,
-    })
 }
 
 /// The dead letter of a message whose screening or encoding panicked.

@@ -62,8 +62,16 @@ fn decide(
     let topics = topics(alerts, None);
     let pipeline = Pipeline::with_defaults();
     let mut buffers = Buffers::default();
-    let batch =
-        records_for(processed, message, &topics, &pipeline, &mut buffers, NOW).expect("encodes")?;
+    let batch = records_for(
+        processed,
+        message,
+        &topics,
+        &pipeline,
+        &mut buffers,
+        NOW,
+        None,
+    )
+    .expect("encodes")?;
     let sent = batch.records.iter().map(|record| {
         let headers = record.headers.as_ref().map_or_else(Vec::new, |headers| {
             (0..headers.count())
@@ -241,32 +249,28 @@ fn process_in(message: &Consumed, history: &mut History) -> Processed {
     Pipeline::with_defaults().process_in(payload, history, position, NOW, Some(message.source()))
 }
 
-/// What the worker produces for `message` screened against `history`, with the history
-/// topic `screen-history`: [`records_for`]'s records then, for a screened event,
-/// [`changelog_record`]'s; each record's topic, partition, key and value.
+/// What [`records_for`] decides for `message` screened against `history`, with the history
+/// topic `screen-history`: each record's topic, partition, key and value.
 fn decide_with_history(message: &Consumed, history: &mut History) -> (Processed, Vec<Routed>) {
     let processed = process_in(message, history);
     let topics = topics(None, Some("screen-history"));
     let pipeline = Pipeline::with_defaults();
-    let (mut buffers, mut changelog_buffers) = (Buffers::default(), Buffers::default());
-    let batch = records_for(&processed, message, &topics, &pipeline, &mut buffers, NOW)
-        .expect("encodes")
-        .expect("records");
-    let changelog = match &processed {
-        Processed::Screened(screened) => changelog_record(
-            &topics,
-            message.partition.partition,
-            &screened.outcome.patient_id,
-            history,
-            &mut changelog_buffers,
-        ),
-        _ => None,
-    };
+    let mut buffers = Buffers::default();
+    let batch = records_for(
+        &processed,
+        message,
+        &topics,
+        &pipeline,
+        &mut buffers,
+        NOW,
+        Some(history),
+    )
+    .expect("encodes")
+    .expect("records");
     let bytes = |bytes: Option<&[u8]>| bytes.map(<[u8]>::to_vec);
     let routed = batch
         .records
         .iter()
-        .chain(&changelog)
         .map(|r| {
             (
                 r.topic.to_owned(),
@@ -277,14 +281,6 @@ fn decide_with_history(message: &Consumed, history: &mut History) -> (Processed,
         })
         .collect();
     (processed, routed)
-}
-
-#[test]
-fn without_a_history_topic_there_is_no_changelog_record() {
-    let topics = topics(None, None);
-    let mut buffers = Buffers::default();
-    let history = History::new();
-    assert!(changelog_record(&topics, 3, "pt-0001", &history, &mut buffers).is_none());
 }
 
 /// A record's topic, partition, key and value.
