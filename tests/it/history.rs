@@ -2,19 +2,22 @@
 //! service"), through the real binary on the mock cluster: a cross-claim stream screened
 //! by a service that is SIGKILLed mid-stream and restarted, or whose replica leaves the
 //! group, gets for every event — every duplicate included — exactly the outcome an
-//! uninterrupted `check` over the same events gives; the changelog topic is checked at
-//! start-up, and a changelog that cannot be read stops the service.
+//! uninterrupted `check` over the same events gives; each patient's last changelog value is
+//! its history after the stream; the changelog topic is checked at start-up, and a
+//! changelog that cannot be read stops the service.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use traction_screen::check::{CheckFormat, CheckOptions};
 use traction_screen_core::codec::json::encounter_to_json;
 use traction_screen_core::codec::{Decoder, InputFormat};
-use traction_screen_core::domain::Outcome;
+use traction_screen_core::domain::{Outcome, Timestamp};
+use traction_screen_core::history::History;
+use traction_screen_core::pipeline::Pipeline;
 
 use crate::check::{check_with, outcomes};
 use crate::pipeline::{
-    GROUP, SHORT_SESSION, a_replica_leaves, all_outcomes, assert_commits_trail_outcomes,
+    GROUP, SHORT_SESSION, a_replica_leaves, all_outcomes, assert_commits_trail_outcomes, feed,
     feed_in_background, metric_samples, placed_after, wait_for_outcomes, wait_until_done,
 };
 use crate::support::child::Service;
@@ -143,6 +146,48 @@ fn a_replica_leaving_hands_its_partitions_history_over_and_outcomes_stay_as_chec
         restored > 0.0,
         "the staying replica restored the partitions it took over"
     );
+}
+
+#[test]
+fn each_patients_last_changelog_value_is_its_whole_history_after_the_stream() {
+    let kafka = MockKafka::with_service_topics(1);
+    let brokers = kafka.brokers();
+    let inputs = events::cross_claims(16, 600);
+    let placed = feed(brokers, &inputs);
+    let mut outputs = kafka::TopicReader::new(brokers, OUTPUT, &[]);
+    let service = Service::run("service", brokers, GROUP, &[]);
+    let ledger = Ledger::new(INPUT, &inputs, &placed);
+    wait_until_done(brokers, &ledger, &mut outputs, &[&service]);
+    service.stop();
+
+    // The history each patient has after the whole stream, screened one event at a time at
+    // its offset (one partition: the offsets are the stream's positions).
+    let pipeline = Pipeline::with_defaults();
+    let mut reference = History::new();
+    for (input, place) in inputs.iter().zip(&placed) {
+        let payload = input.message.payload.as_deref().expect("a value");
+        let position = u64::try_from(place.offset).expect("an offset");
+        pipeline.process_in(payload, &mut reference, position, Timestamp::now(), None);
+    }
+    let mut changelog = kafka::TopicReader::new(brokers, HISTORY, &[]);
+    let records = changelog.read_to_end(brokers);
+    let mut last = BTreeMap::new();
+    for record in records {
+        last.insert(
+            record.message.key.clone().expect("keyed by patient"),
+            record.message.payload.clone().expect("a value"),
+        );
+    }
+    assert_eq!(last.len(), reference.patients(), "one key a patient");
+    for (patient_id, value) in &last {
+        let patient_id = std::str::from_utf8(patient_id).expect("a patient id");
+        let mut expected = Vec::new();
+        assert!(reference.encode_patient(patient_id, &mut expected));
+        assert!(
+            *value == expected,
+            "the last value of a patient is its whole history"
+        );
+    }
 }
 
 #[test]
