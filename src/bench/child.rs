@@ -34,6 +34,17 @@ pub struct Launch {
     pub logs: PathBuf,
 }
 
+impl Launch {
+    /// Whether the service keeps history: `--no-history` or `--no-history=true` among
+    /// [`Launch::extra`] turns it off.
+    pub fn keeps_history(&self) -> bool {
+        !self
+            .extra
+            .iter()
+            .any(|arg| arg == "--no-history" || arg == "--no-history=true")
+    }
+}
+
 /// Running service instances; killed when dropped.
 pub struct Services {
     children: Vec<Child>,
@@ -156,9 +167,11 @@ fn command(
     for property in &launch.kafka_config {
         command.args(["--kafka-config", property]);
     }
-    let history_set =
-        |arg: &String| arg.starts_with("--history-topic") || arg.starts_with("--no-history");
-    if !launch.extra.iter().any(history_set) {
+    let topic_set = launch
+        .extra
+        .iter()
+        .any(|arg| arg.starts_with("--history-topic"));
+    if launch.keeps_history() && !topic_set {
         command.args(["--history-topic", &topics.history]);
     }
     command
@@ -210,4 +223,27 @@ pub fn drain(
     let (started, usage) = before_first;
     let elapsed = started.elapsed();
     Ok(Drain::measured(events, elapsed, &usage.until_now()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Launch;
+
+    fn with(extra: &[&str]) -> Launch {
+        Launch {
+            bin: "traction-screen".into(),
+            instances: 1,
+            kafka_config: Vec::new(),
+            extra: extra.iter().map(|arg| (*arg).to_owned()).collect(),
+            logs: "logs".into(),
+        }
+    }
+
+    #[test]
+    fn the_service_keeps_history_unless_told_not_to() {
+        assert!(with(&[]).keeps_history());
+        assert!(with(&["--workers=1", "--no-history=false"]).keeps_history());
+        assert!(!with(&["--no-history"]).keeps_history());
+        assert!(!with(&["--no-history=true"]).keeps_history());
+    }
 }

@@ -167,7 +167,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Results> {
 }
 
 fn drain_runs(args: &BenchArgs, launch: &Launch, results: &mut Results) -> anyhow::Result<()> {
-    let with_history = !launch.extra.iter().any(|arg| arg == "--no-history");
+    let with_history = launch.keeps_history();
     let core = events::core_path(&args.events_kind(), args.events, with_history)?;
     println!(
         "core path{}: {:.2} µs CPU per event",
