@@ -123,8 +123,7 @@ pub fn cross_claims(seed: u64, count: usize) -> Vec<Input> {
 /// expecting what `check` makes of it: screened against the encounters before it.
 fn inputs_in_order(encounters: Vec<Encounter>, seed: u64) -> Vec<Input> {
     let formats = [OutputFormat::Json, OutputFormat::AvroSingleObject];
-    let mut history = History::new();
-    encounters
+    let values = encounters
         .into_iter()
         .enumerate()
         .map(|(index, encounter)| {
@@ -133,19 +132,32 @@ fn inputs_in_order(encounters: Vec<Encounter>, seed: u64) -> Vec<Input> {
                 .expect("no schema id needed")
                 .encode_encounter(&encounter, &mut payload)
                 .expect("a generated encounter encodes");
-            let expect = expect_in(&payload, &mut history, index as u64);
-            assert!(
-                matches!(expect, Expect::Outcome(_)),
-                "generated encounter {index} of seed {seed} does not decode: {expect:?}"
-            );
-            Input {
-                message: Message {
-                    key: Some(encounter.patient_id.into_bytes()),
-                    payload: Some(payload),
-                    headers: Vec::new(),
-                },
-                expect,
-            }
+            (encounter.patient_id, payload)
+        });
+    let inputs = keyed_in_order(values);
+    for (index, input) in inputs.iter().enumerate() {
+        assert!(
+            matches!(input.expect, Expect::Outcome(_)),
+            "generated encounter {index} of seed {seed} does not decode: {:?}",
+            input.expect
+        );
+    }
+    inputs
+}
+
+/// Each (patient id, value) as an input keyed by the patient, expecting what `check` makes
+/// of the value after the values before it (its position: its place in `values`).
+fn keyed_in_order(values: impl Iterator<Item = (String, Vec<u8>)>) -> Vec<Input> {
+    let mut history = History::new();
+    values
+        .enumerate()
+        .map(|(index, (patient_id, payload))| Input {
+            expect: expect_in(&payload, &mut history, index as u64),
+            message: Message {
+                key: Some(patient_id.into_bytes()),
+                payload: Some(payload),
+                headers: Vec::new(),
+            },
         })
         .collect()
 }
@@ -154,22 +166,10 @@ fn inputs_in_order(encounters: Vec<Encounter>, seed: u64) -> Vec<Input> {
 /// skips) to `size` bytes each: screenable, and heavy; each expecting what `check` makes of
 /// it after the ones before it.
 pub fn heavy_encounters(seed: u64, count: usize, size: usize) -> Vec<Input> {
-    let mut history = History::new();
-    Synth::new(seed)
-        .take(count)
-        .enumerate()
-        .map(|(index, generated)| {
-            let payload = padded_json(&generated.encounter, size);
-            Input {
-                expect: expect_in(&payload, &mut history, index as u64),
-                message: Message {
-                    key: Some(generated.encounter.patient_id.into_bytes()),
-                    payload: Some(payload),
-                    headers: Vec::new(),
-                },
-            }
-        })
-        .collect()
+    keyed_in_order(Synth::new(seed).take(count).map(|generated| {
+        let payload = padded_json(&generated.encounter, size);
+        (generated.encounter.patient_id, payload)
+    }))
 }
 
 /// `encounter` as JSON with a first field `padding` that brings it to `size` bytes.
