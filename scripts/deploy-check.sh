@@ -16,6 +16,7 @@
 # (pip); .ci/run installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 KUBERNETES_VERSION=1.32.0
 
 echo "--> promtool: Prometheus configuration, alert rules and their unit tests"
@@ -38,7 +39,7 @@ demo=""
 trap 'if [ -n "$demo" ]; then kill "$demo" 2>/dev/null || true; wait "$demo" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 
 echo "--> dashboard and alert queries against a running service's /metrics"
-admin=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+admin=$(free_port)
 "$bin" demo --events 3000 --rate 200 --admin-addr "127.0.0.1:${admin}" >"$work/demo.log" 2>&1 &
 demo=$!
 # The lag gauge appears with the first statistics report after partitions are assigned.

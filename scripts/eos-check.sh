@@ -19,11 +19,8 @@ brokers=${1:?usage: eos-check.sh BROKERS [EVENTS] [KILLS]}
 events=${2:-20000}
 kills=${3:-3}
 
-bin=${TRACTION_SCREEN_BIN:-}
-if [ -z "$bin" ]; then
-  cargo build --release --locked --quiet
-  bin=target/release/traction-screen
-fi
+. scripts/lib.sh
+bin=$(release_bin)
 cargo build --release --locked --quiet --example read_committed
 reader=target/release/examples/read_committed
 

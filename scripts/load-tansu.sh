@@ -24,19 +24,12 @@ cd "$(dirname "$0")/.."
 events=${1:-100000}
 partitions=${2:-6}
 
-bin=${TRACTION_SCREEN_BIN:-}
-if [ -z "$bin" ]; then
-  cargo build --release --locked --quiet
-  bin=target/release/traction-screen
-fi
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-tansu broker --listener-url "tcp://127.0.0.1:${port}" --advertised-listener-url "tcp://127.0.0.1:${port}" \
-  --storage-engine memory://tansu/ >/dev/null 2>&1 &
-broker=$!
+. scripts/lib.sh
+bin=$(release_bin)
 service=""
-trap 'kill $service $broker 2>/dev/null || true' EXIT
-sleep 1
+trap 'kill $service 2>/dev/null || true; stop_tansu' EXIT
+start_tansu
+port=$tansu_port
 for topic in encounters screening-outcomes encounters-dlq; do
   tansu topic create --broker "tcp://127.0.0.1:${port}" --partitions "$partitions" "$topic" >/dev/null
 done

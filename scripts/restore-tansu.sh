@@ -13,11 +13,9 @@ cd "$(dirname "$0")/.."
 patients=${1:-200000}
 claims=${2:-5}
 cargo build --release --locked --quiet --example history_restore
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-tansu broker --listener-url "tcp://127.0.0.1:${port}" --advertised-listener-url "tcp://127.0.0.1:${port}" \
-  --storage-engine memory://tansu/ >/dev/null 2>&1 &
-broker=$!
-trap 'kill $broker 2>/dev/null || true' EXIT
-sleep 1
+. scripts/lib.sh
+trap stop_tansu EXIT
+start_tansu
+port=$tansu_port
 tansu topic create --broker "tcp://127.0.0.1:${port}" --partitions 1 restore-bench >/dev/null
 target/release/examples/history_restore "127.0.0.1:${port}" restore-bench "$patients" "$claims"

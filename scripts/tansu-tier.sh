@@ -20,22 +20,10 @@ else
   skip=(--skip tansu::prometheus_scraping_the_service_counts_what_was_sent_and_fires_the_dead_letter_alert)
 fi
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-log=$(mktemp -t tansu.XXXXXX.log)
-tansu broker \
-  --listener-url "tcp://127.0.0.1:${port}" \
-  --advertised-listener-url "tcp://127.0.0.1:${port}" \
-  --storage-engine memory://tansu/ >"$log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
-
-for _ in $(seq 1 100); do
-  if (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then break; fi
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "tansu exited at start:" >&2; cat "$log" >&2; exit 1
-  fi
-  sleep 0.1
-done
+. scripts/lib.sh
+trap stop_tansu EXIT
+start_tansu
+port=$tansu_port log=$tansu_log
 echo "tansu $(tansu --version | awk '{print $2}') listening on 127.0.0.1:${port}"
 
 TANSU_BROKERS="127.0.0.1:${port}" cargo test --locked --test it tansu:: -- --ignored "${skip[@]}" --test-threads=1 \
