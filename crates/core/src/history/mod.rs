@@ -28,6 +28,7 @@
 //! `state` writes and reads one patient's history as a versioned binary value (the
 //! service's changelog record).
 
+mod index;
 mod patient;
 mod record;
 mod state;
@@ -37,13 +38,12 @@ mod view;
 
 use std::hash::{BuildHasher, RandomState};
 
-use hashbrown::HashTable;
-
 pub use record::Position;
 pub use state::{FORMAT_VERSION, StateError};
 pub use view::{PriorClaim, PriorClaims, PriorLine};
 
 use crate::domain::Encounter;
+use index::Index;
 use patient::PatientHistory;
 use record::Version;
 
@@ -61,10 +61,10 @@ pub enum Recorded {
 pub struct History {
     patients: Vec<PatientHistory>,
     /// Patient id → index in `patients`.
-    by_patient: HashTable<Slot>,
+    by_patient: Index,
     /// Event id → the patient whose versions hold it. Ids are not copied here: a lookup
     /// compares with the id the version holds.
-    by_event: HashTable<Slot>,
+    by_event: Index,
     /// Seeded per process: input ids cannot be chosen to collide.
     hasher: RandomState,
     versions: usize,
@@ -162,26 +162,20 @@ impl History {
         let patient = u32::try_from(self.patients.len()).expect("fewer than 2^32 patients");
         self.patients.push(PatientHistory::new(patient_id));
         let hash = self.hasher.hash_one(patient_id);
-        self.by_patient
-            .insert_unique(hash, Slot { hash, patient }, |slot| slot.hash);
+        self.by_patient.insert_unique(hash, patient);
         patient
     }
 
     fn index_event(&mut self, event_id: &str, patient: u32) {
         let hash = self.hasher.hash_one(event_id);
-        self.by_event
-            .insert_unique(hash, Slot { hash, patient }, |slot| slot.hash);
+        self.by_event.insert_unique(hash, patient);
     }
 
     /// Drops the index entry of an event of `patient`. Two events of one patient whose ids
     /// hash alike have equal entries, so removing either keeps the index exact.
     fn unindex_event(&mut self, event_id: &str, patient: u32) {
         let hash = self.hasher.hash_one(event_id);
-        if let Ok(entry) = self
-            .by_event
-            .find_entry(hash, |slot| slot.hash == hash && slot.patient == patient)
-        {
-            entry.remove();
-        }
+        self.by_event
+            .remove(hash, |slot| slot.hash == hash && slot.patient == patient);
     }
 }
