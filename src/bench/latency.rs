@@ -36,10 +36,22 @@ const CATCH_UP: Duration = Duration::from_secs(60);
 /// What the watcher saw: input timestamps and when each input was fetched, by (partition,
 /// offset), and per outcome its input's place, its own timestamp and when it was fetched
 /// (ms since the epoch).
-#[derive(Default)]
 struct Seen {
     inputs: HashMap<(i32, i64), (i64, f64)>,
     outcomes: Vec<((i32, i64), i64, f64)>,
+}
+
+impl Seen {
+    /// Room for `events` from the start: grown while the watcher runs, these records
+    /// paused its thread for up to ~0.3 s at 1.8 M events, and on 2 cores that pause took
+    /// CPU from the service being measured (BENCHMARKS.md, "The p99 with history").
+    fn with_capacity(events: u64) -> Self {
+        let events = usize::try_from(events).unwrap_or(usize::MAX);
+        Self {
+            inputs: HashMap::with_capacity(events),
+            outcomes: Vec::with_capacity(events),
+        }
+    }
 }
 
 struct Watcher {
@@ -49,7 +61,7 @@ struct Watcher {
 }
 
 impl Watcher {
-    fn start(target: &Target, topics: &RunTopics) -> anyhow::Result<Self> {
+    fn start(target: &Target, topics: &RunTopics, events: u64) -> anyhow::Result<Self> {
         // Its fetches return at once: their wait is not the service's latency.
         let consumer = target.consumer_with(
             &format!("{}-watcher", topics.input),
@@ -68,7 +80,8 @@ impl Watcher {
         let (input, dlq) = (topics.input.clone(), topics.dead_letters.clone());
         let thread = {
             let (stop, completed) = (Arc::clone(&stop), Arc::clone(&completed));
-            thread::spawn(move || watch(&consumer, &input, &dlq, &stop, &completed))
+            let seen = Seen::with_capacity(events);
+            thread::spawn(move || watch(&consumer, seen, &input, &dlq, &stop, &completed))
         };
         Ok(Self {
             stop,
@@ -87,12 +100,12 @@ impl Watcher {
 
 fn watch(
     consumer: &BaseConsumer,
+    mut seen: Seen,
     input: &str,
     dlq: &str,
     stop: &AtomicBool,
     completed: &AtomicU64,
 ) -> anyhow::Result<Seen> {
-    let mut seen = Seen::default();
     let mut decoder = ValueDecoder::new(None);
     while !stop.load(Ordering::SeqCst) {
         let Some(message) = consumer.poll(Duration::from_millis(50)) else {
@@ -135,7 +148,7 @@ pub fn at_rate(
 ) -> anyhow::Result<Latency> {
     let mut services = Services::start(launch, target, topics)?;
     services.wait_ready(Duration::from_secs(60))?;
-    let watcher = Watcher::start(target, topics)?;
+    let watcher = Watcher::start(target, topics, spec.settings.count.get())?;
     let usage = Usage::of_children(&services.ids());
     let produced = generate::produce(spec, &|| false)?;
     let wanted = produced.delivered;
