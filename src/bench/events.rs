@@ -2,12 +2,13 @@
 //! run's input topic, and the core path (decode → screen → encode, as the service's pipeline
 //! is built by default) timed on the same events in this process.
 
+use std::hash::{Hash, Hasher};
 use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use traction_screen_core::codec::{Encoder, OutputFormat};
-use traction_screen_core::domain::Timestamp;
+use traction_screen_core::domain::{Encounter, Timestamp};
 use traction_screen_core::history::History;
 use traction_screen_core::pipeline::{Pipeline, Processed};
 
@@ -70,36 +71,16 @@ pub fn core_path(kind: &Kind, events: u64, with_history: bool) -> anyhow::Result
     let encoder = Encoder::new(kind.format, None).context("the events' format")?;
     let mut synth = crate::generate::synth(kind.seed, kind.lines);
     let values = (0..events.min(CORE_EVENTS))
-        .map(|_| {
-            let mut bytes = Vec::new();
-            encoder
-                .encode_encounter(&synth.next_encounter().encounter, &mut bytes)
-                .map(|()| bytes)
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .context("cannot encode a generated encounter")?;
-    let pipeline = Pipeline::with_defaults();
-    let (mut outcome, mut changelog) = (Vec::new(), Vec::new());
+        .map(|_| encoded(&encoder, &synth.next_encounter().encounter))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut step = CoreStep::new();
     let usage = Usage::of_this_thread();
     let started = Instant::now();
     let mut processed = 0u64;
     while started.elapsed() < CORE_TIME {
         let mut history = with_history.then(History::new);
         for (position, value) in (0..).zip(&values) {
-            let now = Timestamp::now();
-            let result = match &mut history {
-                Some(history) => pipeline.process_in(value, history, position, now, None),
-                None => pipeline.process(value, now, None),
-            };
-            if let Processed::Screened(screened) = &result {
-                pipeline
-                    .encode(&screened.outcome, &mut outcome)
-                    .context("cannot encode an outcome")?;
-                if let Some(history) = &history {
-                    history.encode_patient(&screened.outcome.patient_id, &mut changelog);
-                }
-            }
-            std::hint::black_box((result, &outcome, &changelog));
+            step.run(value, history.as_mut(), position)?;
         }
         processed += values.len() as u64;
     }
@@ -108,5 +89,103 @@ pub fn core_path(kind: &Kind, events: u64, with_history: bool) -> anyhow::Result
         events: values.len() as u64,
         cpu_us_per_event: used.cpu_seconds * 1e6 / processed.max(1) as f64,
         with_history,
+        at_scale_us_per_event: None,
     })
+}
+
+/// CPU time per event of the same core path with history over all `events` of the drain,
+/// each in the history of its partition (`partitions` of them; a patient's events in one,
+/// as the input topic's key puts them). The histories then grow as large as the service's
+/// over the drain, and their lookups miss the cache as the service's do, which the first
+/// 20,000 events of [`core_path`] in one history do not. Events are generated a chunk at a
+/// time; only the processing is timed.
+pub fn core_path_at_scale(kind: &Kind, events: u64, partitions: usize) -> anyhow::Result<f64> {
+    let encoder = Encoder::new(kind.format, None).context("the events' format")?;
+    let mut synth = crate::generate::synth(kind.seed, kind.lines);
+    let mut histories: Vec<(History, u64)> = (0..partitions.max(1))
+        .map(|_| (History::new(), 0))
+        .collect();
+    let mut step = CoreStep::new();
+    let mut cpu_seconds = 0.0;
+    let mut left = events;
+    while left > 0 {
+        let chunk = (0..left.min(CORE_EVENTS))
+            .map(|_| {
+                let encounter = synth.next_encounter().encounter;
+                let partition = partition_of(&encounter.patient_id, histories.len());
+                Ok((partition, encoded(&encoder, &encounter)?))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let usage = Usage::of_this_thread();
+        for (partition, value) in &chunk {
+            let (history, position) = &mut histories[*partition];
+            step.run(value, Some(history), *position)?;
+            *position += 1;
+        }
+        cpu_seconds += usage.until_now().cpu_seconds;
+        left -= chunk.len() as u64;
+    }
+    Ok(cpu_seconds * 1e6 / events.max(1) as f64)
+}
+
+/// A partition for `patient_id` among `partitions`: the same for every event of a patient,
+/// spread evenly (not librdkafka's partitioner; only the histories' sizes matter here).
+fn partition_of(patient_id: &str, partitions: usize) -> usize {
+    let mut hasher = std::hash::DefaultHasher::new();
+    patient_id.hash(&mut hasher);
+    (hasher.finish() % partitions as u64) as usize
+}
+
+fn encoded(encoder: &Encoder, encounter: &Encounter) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    encoder
+        .encode_encounter(encounter, &mut bytes)
+        .context("cannot encode a generated encounter")?;
+    Ok(bytes)
+}
+
+/// What a worker does with one message: decode, screen (against `history` when there is
+/// one), encode the outcome and, with history, the patient's changelog value.
+struct CoreStep {
+    pipeline: Pipeline,
+    outcome: Vec<u8>,
+    changelog: Vec<u8>,
+}
+
+impl CoreStep {
+    fn new() -> Self {
+        Self {
+            pipeline: Pipeline::with_defaults(),
+            outcome: Vec::new(),
+            changelog: Vec::new(),
+        }
+    }
+
+    fn run(
+        &mut self,
+        value: &[u8],
+        history: Option<&mut History>,
+        position: u64,
+    ) -> anyhow::Result<()> {
+        let now = Timestamp::now();
+        let result = match history {
+            Some(history) => {
+                let result = self
+                    .pipeline
+                    .process_in(value, history, position, now, None);
+                if let Processed::Screened(screened) = &result {
+                    history.encode_patient(&screened.outcome.patient_id, &mut self.changelog);
+                }
+                result
+            }
+            None => self.pipeline.process(value, now, None),
+        };
+        if let Processed::Screened(screened) = &result {
+            self.pipeline
+                .encode(&screened.outcome, &mut self.outcome)
+                .context("cannot encode an outcome")?;
+        }
+        std::hint::black_box((result, &self.outcome, &self.changelog));
+        Ok(())
+    }
 }

@@ -168,12 +168,21 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<Results> {
 
 fn drain_runs(args: &BenchArgs, launch: &Launch, results: &mut Results) -> anyhow::Result<()> {
     let with_history = launch.keeps_history();
-    let core = events::core_path(&args.events_kind(), args.events, with_history)?;
+    let mut core = events::core_path(&args.events_kind(), args.events, with_history)?;
     println!(
         "core path{}: {:.2} µs CPU per event",
         if with_history { " with history" } else { "" },
         core.cpu_us_per_event
     );
+    if with_history {
+        let partitions = usize::try_from(args.partitions).unwrap_or(1);
+        let at_scale = events::core_path_at_scale(&args.events_kind(), args.events, partitions)?;
+        println!(
+            "core path with history over all {} events in {} partitions' histories: {at_scale:.2} µs CPU per event",
+            args.events, args.partitions
+        );
+        core.at_scale_us_per_event = Some(at_scale);
+    }
     results.core = Some(core);
     for run in 0..args.runs {
         // A fresh mock cluster each run: it holds every record in this process's memory.
@@ -288,7 +297,7 @@ fn write(args: &BenchArgs, results: &Results) -> anyhow::Result<()> {
     if let Some(summary) = results.summary() {
         plots.push(("cpu-by-stage.svg", plot::cpu_by_stage(results)));
         println!(
-            "medians of {} runs: consumer {:.0}/s, pipe {:.0}/s, service {:.0}/s; service/pipe {:.2}, service/consumer {:.2}; CPU µs/event: consumer {:.2}, pipe {:.2}, service {:.2}, service/core {:.1}",
+            "medians of {} runs: consumer {:.0}/s, pipe {:.0}/s, service {:.0}/s; service/pipe {:.2}, service/consumer {:.2}; CPU µs/event: consumer {:.2}, pipe {:.2}, service {:.2}, service/core {:.1} (at the drain's scale {:.1})",
             results.drains.len(),
             summary.consumer_per_s,
             summary.pipe_per_s,
@@ -299,6 +308,7 @@ fn write(args: &BenchArgs, results: &Results) -> anyhow::Result<()> {
             summary.pipe_cpu_us,
             summary.service_cpu_us,
             summary.cpu_of_core.unwrap_or(f64::NAN),
+            summary.cpu_of_core_at_scale.unwrap_or(f64::NAN),
         );
     }
     for (name, svg) in plots {

@@ -84,6 +84,10 @@ pub struct CorePath {
     /// encoding the changelog value); results written before this field had none.
     #[serde(default)]
     pub with_history: bool,
+    /// With history: the same path over all the drain's events in a history per partition
+    /// (`events::core_path_at_scale`); results written before this field had none.
+    #[serde(default)]
+    pub at_scale_us_per_event: Option<f64>,
 }
 
 /// Everything one `bench` invocation measured, and how it was set up.
@@ -118,6 +122,8 @@ pub struct Summary {
     pub service_peak_mib: Option<f64>,
     /// Service CPU per event ÷ the core path's.
     pub cpu_of_core: Option<f64>,
+    /// Service CPU per event ÷ the core path's at the drain's scale.
+    pub cpu_of_core_at_scale: Option<f64>,
 }
 
 impl Results {
@@ -153,6 +159,11 @@ impl Results {
                 .core
                 .as_ref()
                 .map(|c| service_cpu_us / c.cpu_us_per_event),
+            cpu_of_core_at_scale: self
+                .core
+                .as_ref()
+                .and_then(|c| c.at_scale_us_per_event)
+                .map(|at_scale| service_cpu_us / at_scale),
         })
     }
 

@@ -37,7 +37,8 @@ fn the_summary_takes_medians_of_each_runs_own_ratios() {
         core: Some(CorePath {
             events: 100,
             cpu_us_per_event: 5.0,
-            with_history: false,
+            with_history: true,
+            at_scale_us_per_event: Some(8.0),
         }),
         drains: vec![
             run(100.0, 50.0, 40.0),
@@ -53,6 +54,7 @@ fn the_summary_takes_medians_of_each_runs_own_ratios() {
     assert_eq!(summary.of_pipe, 0.8);
     assert_eq!(summary.of_consumer, 0.45);
     assert_eq!(summary.cpu_of_core, Some(4.0));
+    assert_eq!(summary.cpu_of_core_at_scale, Some(2.5));
     assert_eq!(summary.service_peak_mib, Some(40.0));
 }
 
