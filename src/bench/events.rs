@@ -21,6 +21,8 @@ use crate::generate::GenerateSpec;
 
 /// At most this many distinct events are timed through the core path (in a loop).
 const CORE_EVENTS: u64 = 20_000;
+/// [`core_path_at_scale`] generates this many events, then times them, and so on.
+const SCALE_CHUNK: u64 = 20_000;
 /// The core path runs for at least this long, so the 10 ms ticks of `/proc` do not matter.
 const CORE_TIME: Duration = Duration::from_secs(2);
 
@@ -109,7 +111,7 @@ pub fn core_path_at_scale(kind: &Kind, events: u64, partitions: usize) -> anyhow
     let mut cpu_seconds = 0.0;
     let mut left = events;
     while left > 0 {
-        let chunk = (0..left.min(CORE_EVENTS))
+        let chunk = (0..left.min(SCALE_CHUNK))
             .map(|_| {
                 let encounter = synth.next_encounter().encounter;
                 let partition = partition_of(&encounter.patient_id, histories.len());

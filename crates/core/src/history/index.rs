@@ -35,7 +35,9 @@ static BOUNDS: LazyLock<[u16; SHARDS]> = LazyLock::new(|| {
 });
 
 /// A hash index of [`Slot`]s, in staggered shards. Entries are looked up with the hash
-/// and a comparison the caller gives (the ids are not copied into the index).
+/// and a comparison the caller gives (the ids are not copied into the index), which only
+/// entries of the same full hash reach: the comparison reads the patient's own memory,
+/// while the slot's hash is already at hand.
 pub(super) struct Index {
     shards: Box<[HashTable<Slot>]>,
 }
@@ -49,8 +51,8 @@ impl Default for Index {
 }
 
 impl Index {
-    pub(super) fn find(&self, hash: u64, eq: impl FnMut(&Slot) -> bool) -> Option<&Slot> {
-        self.shards[shard(hash)].find(hash, eq)
+    pub(super) fn find(&self, hash: u64, mut eq: impl FnMut(&Slot) -> bool) -> Option<&Slot> {
+        self.shards[shard(hash)].find(hash, |slot| slot.hash == hash && eq(slot))
     }
 
     /// Adds an entry; the caller knows no equal one is held.
@@ -59,8 +61,9 @@ impl Index {
     }
 
     /// Removes the first entry `eq` accepts among those with `hash`.
-    pub(super) fn remove(&mut self, hash: u64, eq: impl FnMut(&Slot) -> bool) {
-        if let Ok(entry) = self.shards[shard(hash)].find_entry(hash, eq) {
+    pub(super) fn remove(&mut self, hash: u64, mut eq: impl FnMut(&Slot) -> bool) {
+        let same = |slot: &Slot| slot.hash == hash && eq(slot);
+        if let Ok(entry) = self.shards[shard(hash)].find_entry(hash, same) {
             entry.remove();
         }
     }

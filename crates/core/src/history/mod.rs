@@ -175,7 +175,6 @@ impl History {
     /// hash alike have equal entries, so removing either keeps the index exact.
     fn unindex_event(&mut self, event_id: &str, patient: u32) {
         let hash = self.hasher.hash_one(event_id);
-        self.by_event
-            .remove(hash, |slot| slot.hash == hash && slot.patient == patient);
+        self.by_event.remove(hash, |slot| slot.patient == patient);
     }
 }
